@@ -1,0 +1,98 @@
+// The command line: global options, then dispatch to the command table.
+#include "cli/app.hpp"
+
+#include <cstdlib>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+#include "commands/commands.hpp"
+
+namespace runner {
+namespace po = boost::program_options;
+
+namespace {
+
+po::options_description global_options() {
+    po::options_description options("Global options");
+    options.add_options()("db", po::value<std::string>(),
+                          "database: a path or sqlite:///path (else DATABASE_URL, else 'db =' in "
+                          "runner.ini)")(
+        "dir", po::value<std::string>(),
+        "migrations directory (else 'dir =' in runner.ini, else sql)")(
+        "config,c", po::value<std::string>(), "config file (default: runner.ini if present)")(
+        "help,h", "show this help")("version", "print the version");
+    return options;
+}
+
+void print_help(std::ostream& out) {
+    out << "usage: runner [--db URL|PATH] [--dir DIR] [-c FILE] COMMAND [ARGS]\n\n"
+           "Plain-SQL migrations with Alembic's revision graph.\n\nCommands:\n";
+    for (const auto& c : all_commands()) {
+        std::string name = c.name;
+        name.resize(12, ' ');
+        out << "  " << name << c.summary << "\n";
+    }
+    out << "\n"
+        << global_options()
+        << "\nRun 'runner COMMAND --help' for a command's options.\n\n"
+           "Exit codes: 0 success, 1 error (bad file, bad target, database error), 2 usage "
+           "error.\n";
+}
+
+}  // namespace
+
+int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+    // Global options come before the command; find where the command starts.
+    std::vector<std::string> global;
+    int i = 1;
+    for (; i < argc; ++i) {
+        const std::string token = argv[i];
+        if (token.empty() || token[0] != '-' || token == "-") {
+            break;
+        }
+        global.push_back(token);
+        const bool takes_value =
+            token == "--db" || token == "--dir" || token == "-c" || token == "--config";
+        if (takes_value && i + 1 < argc) {
+            global.push_back(argv[++i]);
+        }
+    }
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(global).options(global_options()).run(), vm);
+    } catch (const po::error& e) {
+        throw UsageError(std::string(e.what()) + " (see runner --help)");
+    }
+    if (vm.count("version") != 0) {
+        out << "runner " << RUNNER_VERSION << "\n";
+        return kExitOk;
+    }
+    if (vm.count("help") != 0 || i >= argc) {
+        print_help(i >= argc && vm.count("help") == 0 ? err : out);
+        return vm.count("help") != 0 ? kExitOk : kExitUsage;
+    }
+    const std::string name = argv[i];
+    const Args args(argv + i + 1, argv + argc);
+    for (const auto& c : all_commands()) {
+        if (name == c.name) {
+            Overrides o;
+            if (vm.count("db") != 0) {
+                o.db = vm["db"].as<std::string>();
+            }
+            if (vm.count("dir") != 0) {
+                o.dir = vm["dir"].as<std::string>();
+            }
+            if (vm.count("config") != 0) {
+                o.config_file = vm["config"].as<std::string>();
+            }
+            Context ctx(o, std::getenv("DATABASE_URL"), out, err);
+            return c.run(ctx, args);
+        }
+    }
+    throw UsageError("unknown command '" + name + "' (see runner --help)");
+}
+
+}  // namespace runner

@@ -1,0 +1,93 @@
+// Where settings come from: command-line flags, then DATABASE_URL, then runner.ini, then defaults.
+#include "cli/config.hpp"
+
+#include <fstream>
+
+#include <boost/filesystem.hpp>
+#include <boost/program_options.hpp>
+
+#include "util/error.hpp"
+
+namespace runner {
+namespace {
+
+namespace fs = boost::filesystem;
+namespace po = boost::program_options;
+
+// Makes a relative path or sqlite:/// URL from the config file relative to the file's folder.
+std::string relative_to(const std::string& base_dir, const std::string& value) {
+    if (base_dir.empty() || value.empty()) {
+        return value;
+    }
+    const std::string sqlite_prefix = "sqlite:///";
+    if (value.rfind(sqlite_prefix, 0) == 0) {
+        const std::string path = value.substr(sqlite_prefix.size());
+        if (!path.empty() && path.front() != '/') {
+            return sqlite_prefix + (fs::path(base_dir) / path).string();
+        }
+        return value;
+    }
+    if (value.find("://") != std::string::npos || fs::path(value).is_absolute()) {
+        return value;
+    }
+    return (fs::path(base_dir) / value).string();
+}
+
+}  // namespace
+
+Settings resolve_settings(const Overrides& overrides, const char* database_url_env) {
+    Settings s;
+    std::string file = overrides.config_file.value_or("runner.ini");
+    const bool explicit_file = overrides.config_file.has_value();
+    boost::system::error_code ec;
+    if (fs::exists(file, ec)) {
+        std::ifstream in(file);
+        if (!in) {
+            throw Error("cannot read config file " + file);
+        }
+        po::options_description keys;
+        keys.add_options()("db", po::value<std::string>())("dir", po::value<std::string>())(
+            "version_table", po::value<std::string>())("runner.db", po::value<std::string>())(
+            "runner.dir", po::value<std::string>())("runner.version_table",
+                                                    po::value<std::string>());
+        po::variables_map vm;
+        try {
+            po::store(po::parse_config_file(in, keys), vm);
+        } catch (const po::error& e) {
+            throw Error(file + ": " + e.what() +
+                        " (known keys: db, dir, version_table; optionally under [runner])");
+        }
+        const std::string base = fs::path(file).parent_path().string();
+        const auto get = [&vm](const char* key) -> std::optional<std::string> {
+            for (const std::string& k : {std::string(key), "runner." + std::string(key)}) {
+                if (vm.count(k) != 0) {
+                    return vm[k].as<std::string>();
+                }
+            }
+            return std::nullopt;
+        };
+        if (const auto v = get("db")) {
+            s.db_url = relative_to(base, *v);
+        }
+        if (const auto v = get("dir")) {
+            s.dir = relative_to(base, *v);
+        }
+        if (const auto v = get("version_table")) {
+            s.version_table = *v;
+        }
+    } else if (explicit_file) {
+        throw Error("config file " + file + " does not exist");
+    }
+    if (database_url_env != nullptr && *database_url_env != '\0') {
+        s.db_url = database_url_env;
+    }
+    if (overrides.db) {
+        s.db_url = *overrides.db;
+    }
+    if (overrides.dir) {
+        s.dir = *overrides.dir;
+    }
+    return s;
+}
+
+}  // namespace runner

@@ -1,0 +1,25 @@
+// Where settings come from: command-line flags, then DATABASE_URL, then runner.ini, then defaults.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace runner {
+
+struct Settings {
+    std::string db_url;  // empty: none configured
+    std::string dir = "sql";
+    std::string version_table = "runner_version";
+};
+
+struct Overrides {
+    std::optional<std::string> db;
+    std::optional<std::string> dir;
+    std::optional<std::string> config_file;  // -c FILE; otherwise runner.ini when present
+};
+
+// Reads the config file (when given or present) and merges the sources. Relative paths in
+// the file are taken relative to the file's own directory. Throws Error for a bad file.
+Settings resolve_settings(const Overrides& overrides, const char* database_url_env);
+
+}  // namespace runner

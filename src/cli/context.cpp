@@ -1,0 +1,75 @@
+// What a command works with: settings, the loaded revision graph, the database, the streams.
+#include "cli/context.hpp"
+
+#include <ostream>
+
+#include "migration/script_directory.hpp"
+
+namespace runner {
+
+Context::Context(Overrides overrides, const char* database_url_env, std::ostream& out,
+                 std::ostream& err)
+    : overrides_(std::move(overrides)),
+      database_url_env_(database_url_env != nullptr ? database_url_env : ""),
+      have_env_(database_url_env != nullptr),
+      out_(out),
+      err_(err) {}
+
+const Settings& Context::settings() {
+    if (!settings_) {
+        settings_ = resolve_settings(overrides_, have_env_ ? database_url_env_.c_str() : nullptr);
+    }
+    return *settings_;
+}
+
+const RevisionGraph& Context::graph() {
+    if (!graph_) {
+        graph_.emplace(load_migrations(settings().dir));
+    }
+    return *graph_;
+}
+
+Database& Context::db(OpenMode mode) {
+    if (!db_ || (mode == OpenMode::kReadWrite && db_mode_ == OpenMode::kReadOnly)) {
+        db_ = open_database(settings().db_url, mode, settings().version_table);
+        db_mode_ = mode;
+    }
+    return *db_;
+}
+
+VersionState Context::state(Database& db) {
+    const RevisionGraph& g = graph();
+    std::vector<Rev> applied;
+    for (const auto& record : db.applied()) {
+        const auto r = g.find(record.revision);
+        if (!r) {
+            throw Error("Can't locate revision identified by '" + record.revision +
+                        "': " + db.describe() + " records it as applied (" + record.applied_at +
+                        " UTC), but no migration file in '" + settings().dir +
+                        "' declares it; check out the matching files, or overwrite the record "
+                        "with 'runner stamp --purge REV'");
+        }
+        applied.push_back(*r);
+    }
+    return state_from_applied(g, applied);
+}
+
+AppliedInfo Context::applied_info() {
+    AppliedInfo info;
+    if (settings().db_url.empty()) {
+        return info;
+    }
+    try {
+        Database& d = db(OpenMode::kReadOnly);
+        for (auto& record : d.applied()) {
+            info.records.emplace(record.revision, std::move(record));
+        }
+        info.applied = state(d).applied;
+        info.reachable = true;
+    } catch (const Error& e) {
+        err_ << "warning: not showing what is applied: " << e.what() << "\n";
+    }
+    return info;
+}
+
+}  // namespace runner

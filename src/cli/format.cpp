@@ -1,0 +1,117 @@
+// Alembic-compatible text for revisions: the one-line forms and the verbose log entry.
+#include "cli/format.hpp"
+
+#include "util/text.hpp"
+
+namespace runner {
+namespace {
+
+std::vector<std::string> ids(const RevisionGraph& graph, const std::vector<Rev>& revs) {
+    std::vector<std::string> out;
+    out.reserve(revs.size());
+    for (const Rev r : revs) {
+        out.push_back(graph.id(r));
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string revision_line(const RevisionGraph& graph, Rev r, const LineStyle& style) {
+    const Migration& m = graph.migration(r);
+    std::string text = m.revision;
+    if (style.include_parents) {
+        const std::string down = m.down_revisions.empty() ? "<base>" : join(m.down_revisions, ", ");
+        if (!m.depends_on.empty()) {
+            text = down + " (" + join(ids(graph, graph.dependencies(r)), ", ") + ") -> " + text;
+        } else {
+            text = down + " -> " + text;
+        }
+    }
+    if (style.include_branches && !graph.labels(r).empty()) {
+        text += " (" + join(graph.labels(r), ", ") + ")";
+    }
+    if (style.head_indicators || style.tree_indicators) {
+        if (graph.is_real_head(r)) {
+            text += " (head)";
+        } else if (graph.is_head(r)) {
+            text += " (effective head)";
+        }
+        if (style.current) {
+            text += " (current)";
+        }
+    }
+    if (style.tree_indicators) {
+        if (graph.is_branch_point(r)) {
+            text += " (branchpoint)";
+        }
+        if (graph.is_merge_point(r)) {
+            text += " (mergepoint)";
+        }
+    }
+    if (style.include_doc) {
+        text += ", " + m.message;
+    }
+    return text;
+}
+
+std::string log_entry(const RevisionGraph& graph, Rev r, bool current, const AppliedInfo* applied) {
+    const Migration& m = graph.migration(r);
+    std::string text = "Rev: " + m.revision;
+    if (graph.is_head(r)) {
+        text += " (head)";
+    }
+    if (graph.is_branch_point(r)) {
+        text += " (branchpoint)";
+    }
+    if (graph.is_merge_point(r)) {
+        text += " (mergepoint)";
+    }
+    if (current) {
+        text += " (current)";
+    }
+    text += "\n";
+    if (graph.is_merge_point(r)) {
+        text += "Merges: " + join(m.down_revisions, ", ") + "\n";
+    } else {
+        text += "Parent: " +
+                (m.down_revisions.empty() ? std::string("<base>") : m.down_revisions.front()) +
+                "\n";
+    }
+    if (!graph.dependencies(r).empty()) {
+        text += "Also depends on: " + join(ids(graph, graph.dependencies(r)), ", ") + "\n";
+    }
+    if (graph.is_branch_point(r)) {
+        text += "Branches into: " + join(ids(graph, graph.children(r)), ", ") + "\n";
+    }
+    if (!graph.labels(r).empty()) {
+        text += "Branch names: " + join(graph.labels(r), ", ") + "\n";
+    }
+    text += "Path: " + m.up_path + "\n";
+    text += "Down path: " + m.down_path + "\n";
+    if (applied != nullptr && applied->reachable) {
+        const auto rec = applied->records.find(m.revision);
+        if (rec != applied->records.end()) {
+            if (rec->second.how == "stamp") {
+                text += "Applied: stamped " + rec->second.applied_at + " UTC (not run)\n";
+            } else {
+                text += "Applied: " + rec->second.applied_at + " UTC in " +
+                        std::to_string(rec->second.duration_ms) + " ms\n";
+            }
+        } else if (applied->applied[r]) {
+            text += "Applied: yes (implied by a later revision)\n";
+        } else {
+            text += "Applied: no\n";
+        }
+    }
+    text += "\n    " + m.message + "\n    \n";
+    text += "    Revision ID: " + m.revision + "\n";
+    text += "    Revises: " + join(m.down_revisions, ", ") + "\n";
+    if (!m.create_date.empty()) {
+        text += "    Create Date: " + m.create_date + "\n";
+    }
+    text += "\n";
+    return text;
+}
+
+}  // namespace runner

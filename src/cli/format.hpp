@@ -1,0 +1,36 @@
+// Alembic-compatible text for revisions: the one-line forms and the verbose log entry.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "db/database.hpp"
+#include "graph/revision_graph.hpp"
+
+namespace runner {
+
+struct LineStyle {
+    bool include_branches = false;  // " (label, ...)"
+    bool include_doc = false;       // ", message"
+    bool include_parents = false;   // "parents -> rev"
+    bool tree_indicators = true;    // " (branchpoint)", " (mergepoint)"
+    bool head_indicators = true;    // " (head)", " (effective head)"
+    bool current = false;           // " (current)"
+};
+
+// Alembic's Script._head_only: e.g. "1975ea83b712 -> 3f2a9c1b7d4e (head), add prefs".
+std::string revision_line(const RevisionGraph& graph, Rev r, const LineStyle& style);
+
+// What the database knows about each revision, for the verbose form; empty when unreachable.
+struct AppliedInfo {
+    bool reachable = false;
+    std::map<std::string, AppliedRecord> records;
+    RevSet applied;  // including revisions implied by later ones
+};
+
+// Alembic's Script.log_entry, plus the down path and, when known, whether and when it ran.
+std::string log_entry(const RevisionGraph& graph, Rev r, bool current,
+                      const AppliedInfo* applied = nullptr);
+
+}  // namespace runner

@@ -1,0 +1,92 @@
+// The command table and the helpers every command shares (argument parsing, error wording).
+#include "commands/commands.hpp"
+
+#include <ostream>
+
+#include "util/text.hpp"
+
+namespace runner {
+namespace po = boost::program_options;
+
+const std::vector<Command>& all_commands() {
+    static const std::vector<Command> commands = {
+        {"upgrade", "Apply migrations up to a target (head, heads, REV, +N, LABEL@head, ...)",
+         cmd_upgrade},
+        {"downgrade", "Revert migrations down to a target (-N, REV, base, LABEL@base, ...)",
+         cmd_downgrade},
+        {"stamp", "Set the database's revision(s) without running any migration", cmd_stamp},
+        {"current", "Show the database's current revision(s)", cmd_current},
+        {"history", "List revisions, newest first", cmd_history},
+        {"heads", "Show the head revisions of the migration files", cmd_heads},
+        {"branches", "Show branch points", cmd_branches},
+        {"show", "Show one revision in detail", cmd_show},
+    };
+    return commands;
+}
+
+namespace {
+// Program_options treats "-1" as an option; targets like that are marked and unmarked here.
+constexpr char kTargetMark = '\x1f';
+
+bool looks_like_negative_target(const std::string& token) {
+    return token.size() >= 2 && token[0] == '-' && token[1] >= '0' && token[1] <= '9';
+}
+}  // namespace
+
+std::optional<po::variables_map> parse_args(Context& ctx, const Args& args, const char* usage,
+                                            const char* description,
+                                            const po::options_description& options,
+                                            const po::positional_options_description& positional) {
+    po::options_description all;
+    all.add(options);
+    all.add_options()("help,h", "show this help");
+    std::vector<std::string> tokens;
+    for (const auto& a : args) {
+        tokens.push_back(looks_like_negative_target(a) ? kTargetMark + a : a);
+    }
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(tokens).options(all).positional(positional).run(), vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        throw UsageError(std::string(e.what()) + "\nusage: runner " + usage);
+    }
+    if (vm.count("help") != 0) {
+        ctx.out() << "usage: runner " << usage << "\n\n" << description << "\n\n" << options;
+        return std::nullopt;
+    }
+    // Unmark targets wherever they ended up (a positional, or the value of an option).
+    for (auto& [name, value] : vm) {
+        if (auto* s = boost::any_cast<std::string>(&value.value())) {
+            if (!s->empty() && s->front() == kTargetMark) {
+                s->erase(0, 1);
+            }
+        } else if (auto* v = boost::any_cast<std::vector<std::string>>(&value.value())) {
+            for (auto& item : *v) {
+                if (!item.empty() && item.front() == kTargetMark) {
+                    item.erase(0, 1);
+                }
+            }
+        }
+    }
+    return vm;
+}
+
+std::string multiple_heads_message(const RevisionGraph& graph,
+                                   const std::vector<std::string>& heads,
+                                   std::string_view argument) {
+    std::vector<std::string> shown;
+    for (const auto& h : heads) {
+        std::string item = h;
+        if (const auto r = graph.find(h); r && !graph.labels(*r).empty()) {
+            item += " (" + join(graph.labels(*r), ", ") + ")";
+        }
+        shown.push_back(item);
+    }
+    const std::string arg(argument);
+    return "Multiple head revisions are present for given argument '" + arg + "' (" +
+           join(shown, "; ") + "); please specify a specific target revision, '<branchname>@" +
+           arg + "' to narrow to a specific head, or 'heads' for all heads";
+}
+
+}  // namespace runner

@@ -1,0 +1,37 @@
+// `runner current`: the database's current revision(s), one line each.
+#include <ostream>
+
+#include "commands/commands.hpp"
+
+namespace runner {
+namespace po = boost::program_options;
+
+int cmd_current(Context& ctx, const Args& args) {
+    po::options_description options("Options");
+    options.add_options()("verbose,v", po::bool_switch(), "show each revision in full");
+    const auto vm = parse_args(ctx, args, "current [-v]",
+                               "Show the revision(s) the database is at. Never creates or changes "
+                               "the database.",
+                               options, {});
+    if (!vm) {
+        return kExitOk;
+    }
+    const bool verbose = (*vm)["verbose"].as<bool>();
+    const RevisionGraph& graph = ctx.graph();
+    Database& db = ctx.db(OpenMode::kReadOnly);
+    const VersionState state = ctx.state(db);
+    if (verbose) {
+        ctx.out() << "Current revision(s) for " << db.describe() << ":\n";
+    }
+    const AppliedInfo info = verbose ? ctx.applied_info() : AppliedInfo{};
+    for (const Rev r : graph.current_heads(state.rows)) {
+        if (verbose) {
+            ctx.out() << log_entry(graph, r, false, &info);
+        } else {
+            ctx.out() << revision_line(graph, r, LineStyle{}) << "\n";
+        }
+    }
+    return kExitOk;
+}
+
+}  // namespace runner

@@ -1,0 +1,63 @@
+// `runner history`: revisions newest first, Alembic's layout.
+#include <algorithm>
+#include <ostream>
+
+#include "commands/commands.hpp"
+#include "plan/target.hpp"
+
+namespace runner {
+namespace po = boost::program_options;
+
+int cmd_history(Context& ctx, const Args& args) {
+    po::options_description options("Options");
+    options.add_options()("rev-range,r", po::value<std::string>(),
+                          "LOWER:UPPER, e.g. base:head, -3:, current:, a:b")(
+        "verbose,v", po::bool_switch(), "show each revision in full, with whether it is applied")(
+        "indicate-current,i", po::bool_switch(), "mark the database's current revision(s)");
+    const auto vm = parse_args(ctx, args, "history [-v] [-i] [-r LOWER:UPPER]",
+                               "List revisions, newest first.", options, {});
+    if (!vm) {
+        return kExitOk;
+    }
+    const bool verbose = (*vm)["verbose"].as<bool>();
+    const bool indicate = (*vm)["indicate-current"].as<bool>();
+    std::string lower;
+    std::string upper;
+    if (vm->count("rev-range") != 0) {
+        const auto range = (*vm)["rev-range"].as<std::string>();
+        const auto parsed = parse_range(range);
+        if (!parsed) {
+            throw UsageError("History range requires [start]:[end], [start]:, or :[end] (got '" +
+                             range + "')");
+        }
+        lower = parsed->lower;
+        upper = parsed->upper;
+    }
+    const RevisionGraph& graph = ctx.graph();
+    std::vector<Rev> rows;
+    if (indicate || lower == "current" || upper == "current") {
+        rows = ctx.state(ctx.db(OpenMode::kReadOnly)).rows;
+    }
+    const AppliedInfo info = verbose ? ctx.applied_info() : AppliedInfo{};
+    const auto revs = with_target(graph, upper.empty() ? "heads" : upper,
+                                  [&] { return history_range(graph, rows, lower, upper); });
+    std::string text;
+    for (const Rev r : revs) {
+        const bool current = indicate && std::find(rows.begin(), rows.end(), r) != rows.end();
+        if (verbose) {
+            text += log_entry(graph, r, current, &info);
+        } else {
+            LineStyle style;
+            style.include_branches = true;
+            style.include_doc = true;
+            style.include_parents = true;
+            style.current = current;
+            text += revision_line(graph, r, style);
+            text += '\n';
+        }
+    }
+    ctx.out() << text;
+    return kExitOk;
+}
+
+}  // namespace runner

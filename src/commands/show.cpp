@@ -1,0 +1,35 @@
+// `runner show REV`: one revision in full.
+#include <ostream>
+
+#include "commands/commands.hpp"
+
+namespace runner {
+namespace po = boost::program_options;
+
+int cmd_show(Context& ctx, const Args& args) {
+    po::options_description options("Options");
+    options.add_options()("rev", po::value<std::string>()->required(), "revision");
+    po::positional_options_description positional;
+    positional.add("rev", 1);
+    const auto vm = parse_args(ctx, args, "show REV",
+                               "Show a revision (or 'current', 'head', 'heads', a label) in full.",
+                               options, positional);
+    if (!vm) {
+        return kExitOk;
+    }
+    const auto rev = (*vm)["rev"].as<std::string>();
+    const RevisionGraph& graph = ctx.graph();
+    std::vector<Rev> revs;
+    if (rev == "current") {
+        revs = graph.current_heads(ctx.state(ctx.db(OpenMode::kReadOnly)).rows);
+    } else {
+        revs = with_target(graph, rev, [&] { return graph.get_revisions(rev); });
+    }
+    const AppliedInfo info = ctx.applied_info();
+    for (const Rev r : revs) {
+        ctx.out() << log_entry(graph, r, false, &info);
+    }
+    return kExitOk;
+}
+
+}  // namespace runner

@@ -1,0 +1,73 @@
+// `runner stamp REV...`: set the recorded revisions without running migrations.
+#include <ostream>
+
+#include "commands/commands.hpp"
+#include "exec/executor.hpp"
+#include "util/text.hpp"
+
+namespace runner {
+namespace po = boost::program_options;
+
+namespace {
+std::string list(const RevisionGraph& graph, const std::vector<Rev>& revs) {
+    std::vector<std::string> ids;
+    for (const Rev r : revs) {
+        ids.push_back(graph.id(r));
+    }
+    return join(ids, ", ");
+}
+}  // namespace
+
+int cmd_stamp(Context& ctx, const Args& args) {
+    po::options_description options("Options");
+    options.add_options()("revisions", po::value<std::vector<std::string>>()->required(),
+                          "targets")(
+        "purge", po::bool_switch(),
+        "erase every recorded revision first (works even when the database names revisions "
+        "no file declares)");
+    po::positional_options_description positional;
+    positional.add("revisions", -1);
+    const auto vm = parse_args(
+        ctx, args, "stamp [--purge] REV [REV...]",
+        "Record the database as being at the given revision(s) without running any migration.",
+        options, positional);
+    if (!vm) {
+        return kExitOk;
+    }
+    const auto targets = (*vm)["revisions"].as<std::vector<std::string>>();
+    const bool purge = (*vm)["purge"].as<bool>();
+    for (const auto& t : targets) {
+        if (t.find(':') != std::string::npos) {
+            throw UsageError("Range revision not allowed: '" + t + "'");
+        }
+    }
+    const RevisionGraph& graph = ctx.graph();
+    Database& db = ctx.db(OpenMode::kReadWrite);
+    const VersionState before = purge ? VersionState{RevSet(graph.size(), 0), {}} : ctx.state(db);
+    std::vector<Rev> rows;
+    try {
+        rows = plan_stamp(graph, before.rows, targets);
+    } catch (const MultipleHeadsError& e) {
+        throw Error(
+            "Multiple heads are present; please specify a single target revision "
+            "(heads: " +
+            join(e.heads(), ", ") + ")");
+    }
+    std::vector<Rev> before_applied;
+    std::vector<Rev> after_applied;
+    const RevSet after = graph.ancestors(rows, true);
+    for (Rev r = 0; r < graph.size(); ++r) {
+        if (before.applied[r]) {
+            before_applied.push_back(r);
+        }
+        if (after[r]) {
+            after_applied.push_back(r);
+        }
+    }
+    ctx.err() << "Running stamp_revision " << list(graph, before.rows) << " -> "
+              << list(graph, rows) << "\n";
+    Executor(graph, db, ctx.err()).stamp(before_applied, after_applied, purge);
+    return kExitOk;
+}
+
+}  // namespace runner

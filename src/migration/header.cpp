@@ -1,0 +1,229 @@
+// Parses the `-- key: value` header at the top of a migration file.
+//
+// Accepted grammar (one line at a time, CRLF or LF; a UTF-8 BOM before the first line is skipped):
+//
+//   file        = { header-line | blank-line } rest
+//   header-line = *WS "--" *WS key *WS ":" *WS value *WS
+//   key         = revision | down_revision | message | create_date | branch_labels
+//               | depends_on | transactional           (anything else shaped like a key is an
+//               error)
+//   blank-line  = *WS
+//   rest        = the first line that is neither: SQL, or a comment not shaped like `-- word:`
+//
+// revision is an identifier ([A-Za-z0-9_]+: `@ + - :` mean something in targets); down_revision,
+// branch_labels and depends_on are comma lists of identifiers (down_revision may be empty: a
+// root); transactional is true or false. Each key may appear once; revision and down_revision
+// are required.
+#include "migration/header.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <optional>
+
+#include "util/text.hpp"
+
+namespace runner {
+namespace {
+
+constexpr std::array<std::string_view, 7> kKeys = {"revision",     "down_revision", "message",
+                                                   "create_date",  "branch_labels", "depends_on",
+                                                   "transactional"};
+
+// Levenshtein distance, for "did you mean" on misspelled keys.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) {
+        row[j] = j;
+    }
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t above = row[j];
+            const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + cost});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+std::string unknown_key_reason(std::string_view key) {
+    std::string lower(key);
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::string_view best;
+    std::size_t best_distance = 3;
+    for (const auto known : kKeys) {
+        const auto d = edit_distance(lower, known);
+        if (d < best_distance) {
+            best_distance = d;
+            best = known;
+        }
+    }
+    std::string reason = "unknown header key '" + printable(key) + "'";
+    if (!best.empty()) {
+        return reason + " (did you mean '" + std::string(best) + "'?)";
+    }
+    return reason +
+           "; header keys are revision, down_revision, message, create_date, branch_labels, "
+           "depends_on, transactional (write other comments without a colon after the first "
+           "word, or below the first SQL statement)";
+}
+
+struct KeyValue {
+    std::string_view key;
+    std::string_view value;
+};
+
+// A line shaped like `-- word: value`, or nothing.
+std::optional<KeyValue> split_header_line(std::string_view line) {
+    line = trim(line);
+    if (line.substr(0, 2) != "--") {
+        return std::nullopt;
+    }
+    line.remove_prefix(2);
+    line = trim(line);
+    std::size_t n = 0;
+    while (n < line.size() && is_identifier(line.substr(n, 1))) {
+        ++n;
+    }
+    if (n == 0) {
+        return std::nullopt;
+    }
+    const auto key = line.substr(0, n);
+    auto after = trim(line.substr(n));
+    if (after.empty() || after.front() != ':') {
+        return std::nullopt;
+    }
+    after.remove_prefix(1);
+    return KeyValue{key, trim(after)};
+}
+
+std::vector<std::string> parse_id_list(std::string_view value, std::string_view key,
+                                       const std::string& path, int line) {
+    auto ids = split_list(value);
+    for (const auto& id : ids) {
+        if (!is_identifier(id)) {
+            throw HeaderError(path, line,
+                              std::string(key) + " '" + printable(id) +
+                                  "' is not a valid identifier (letters, digits and '_' only)");
+        }
+    }
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        for (std::size_t j = i + 1; j < ids.size(); ++j) {
+            if (ids[i] == ids[j]) {
+                throw HeaderError(path, line,
+                                  std::string(key) + " lists '" + ids[i] + "' more than once");
+            }
+        }
+    }
+    return ids;
+}
+
+}  // namespace
+
+HeaderError::HeaderError(const std::string& path, int line, const std::string& reason)
+    : Error(path + ":" + std::to_string(line) + ": " + reason), line_(line), reason_(reason) {}
+
+HeaderScan scan_header(std::string_view text, bool at_eof, const std::string& path) {
+    HeaderScan scan;
+    Header& h = scan.header;
+    if (text.substr(0, 3) == "\xEF\xBB\xBF") {
+        text.remove_prefix(3);
+    }
+    std::array<int, kKeys.size()> seen_at{};
+    int line_no = 0;
+    int first_body_line = 0;
+    while (true) {
+        const auto nl = text.find('\n');
+        if (nl == std::string_view::npos && !at_eof) {
+            return scan;  // incomplete line: the caller reads more
+        }
+        if (nl == std::string_view::npos && text.empty()) {
+            break;
+        }
+        const auto line = text.substr(0, nl);
+        text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+        ++line_no;
+        if (trim(line).empty()) {
+            continue;
+        }
+        const auto kv = split_header_line(line);
+        if (!kv) {
+            first_body_line = line_no;
+            break;
+        }
+        const auto known = std::find(kKeys.begin(), kKeys.end(), kv->key);
+        if (known == kKeys.end()) {
+            throw HeaderError(path, line_no, unknown_key_reason(kv->key));
+        }
+        const auto slot = static_cast<std::size_t>(known - kKeys.begin());
+        if (seen_at[slot] != 0) {
+            throw HeaderError(path, line_no,
+                              "header key '" + std::string(kv->key) +
+                                  "' appears twice (also line " + std::to_string(seen_at[slot]) +
+                                  ")");
+        }
+        seen_at[slot] = line_no;
+        const auto key = kv->key;
+        const auto value = kv->value;
+        if (key == "revision") {
+            if (!is_identifier(value)) {
+                throw HeaderError(path, line_no,
+                                  value.empty()
+                                      ? "revision is empty"
+                                      : "revision '" + printable(value) +
+                                            "' may contain only letters, digits and '_' "
+                                            "('@', '+', '-', ':' have meanings in targets)");
+            }
+            h.revision = value;
+            h.revision_line = line_no;
+        } else if (key == "down_revision") {
+            h.down_revisions = parse_id_list(value, key, path, line_no);
+            h.down_revision_line = line_no;
+        } else if (key == "branch_labels") {
+            h.branch_labels = parse_id_list(value, key, path, line_no);
+            h.branch_labels_line = line_no;
+        } else if (key == "depends_on") {
+            h.depends_on = parse_id_list(value, key, path, line_no);
+            h.depends_on_line = line_no;
+        } else if (key == "message") {
+            h.message = value;
+        } else if (key == "create_date") {
+            h.create_date = value;
+        } else if (key == "transactional") {
+            if (value == "true") {
+                h.transactional = true;
+            } else if (value == "false") {
+                h.transactional = false;
+            } else {
+                throw HeaderError(
+                    path, line_no,
+                    "transactional must be 'true' or 'false', not '" + printable(value) + "'");
+            }
+        }
+    }
+    scan.complete = true;
+    const int where = first_body_line != 0 ? first_body_line : std::max(line_no, 1);
+    if (h.revision_line == 0 && h.down_revision_line == 0 && seen_at == decltype(seen_at){}) {
+        throw HeaderError(path, where,
+                          "missing header: a migration file starts with '-- revision: <id>' and "
+                          "'-- down_revision: <parent id, or empty for a root>' lines");
+    }
+    if (h.revision_line == 0) {
+        throw HeaderError(path, where, "header has no 'revision' line");
+    }
+    if (h.down_revision_line == 0) {
+        throw HeaderError(path, where,
+                          "header has no 'down_revision' line (leave its value empty for a root)");
+    }
+    return scan;
+}
+
+Header parse_header(std::string_view text, const std::string& path) {
+    return scan_header(text, true, path).header;
+}
+
+}  // namespace runner

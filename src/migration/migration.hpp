@@ -1,0 +1,41 @@
+// A migration as a value: the pair of files and what their headers declare.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace runner {
+
+// What one file's header declares. Line numbers are 1-based lines in that file (0 = absent).
+struct Header {
+    std::string revision;
+    std::vector<std::string> down_revisions;  // empty for a root; two or more for a merge
+    std::vector<std::string> branch_labels;
+    std::vector<std::string> depends_on;  // revision ids or branch labels
+    std::string message;
+    std::string create_date;
+    bool transactional = true;
+    int revision_line = 0;
+    int down_revision_line = 0;
+    int depends_on_line = 0;
+    int branch_labels_line = 0;
+};
+
+// One migration: the up/down pair, keyed by revision. Only headers are read when loading.
+struct Migration {
+    std::string revision;
+    std::vector<std::string> down_revisions;
+    std::vector<std::string> branch_labels;
+    std::vector<std::string> depends_on;
+    std::string message;
+    std::string create_date;
+    std::string up_path;    // as found in the migrations directory
+    std::string down_path;  // empty when the pair has no down file
+    bool up_transactional = true;
+    bool down_transactional = true;
+    int down_revision_line = 0;  // in up_path, for error messages
+    int depends_on_line = 0;
+    int branch_labels_line = 0;
+};
+
+}  // namespace runner

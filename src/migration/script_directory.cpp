@@ -1,0 +1,166 @@
+// Lists and reads migration files: the only code besides the database backend that touches disk.
+#include "migration/script_directory.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <memory>
+
+#include <boost/filesystem.hpp>
+
+#include "migration/header.hpp"
+#include "util/text.hpp"
+
+namespace runner {
+namespace {
+
+namespace fs = boost::filesystem;
+
+struct FileCloser {
+    void operator()(std::FILE* f) const noexcept { std::fclose(f); }
+};
+using File = std::unique_ptr<std::FILE, FileCloser>;
+
+File open_for_reading(const std::string& path) {
+    File f(std::fopen(path.c_str(), "rb"));
+    if (!f) {
+        throw Error("cannot open " + path + ": " + std::strerror(errno));
+    }
+    return f;
+}
+
+// Reads just enough of the file to parse its header; headers are a few hundred bytes.
+Header read_header(const std::string& path) {
+    auto f = open_for_reading(path);
+    std::string text;
+    char buf[4096];
+    while (true) {
+        const std::size_t n = std::fread(buf, 1, sizeof buf, f.get());
+        if (n < sizeof buf && std::ferror(f.get())) {
+            throw Error("cannot read " + path + ": " + std::strerror(errno));
+        }
+        text.append(buf, n);
+        const bool eof = n < sizeof buf;
+        if (text.find('\0') != std::string::npos) {
+            throw Error(path + ": not a text file (it contains NUL bytes)");
+        }
+        auto scan = scan_header(text, eof, path);
+        if (scan.complete) {
+            return std::move(scan.header);
+        }
+    }
+}
+
+void check_same(const std::string& what, const std::vector<std::string>& up,
+                const std::vector<std::string>& down, const std::string& up_path, int up_line,
+                const std::string& down_path, int down_line) {
+    if (up != down) {
+        const auto shown = [](const std::vector<std::string>& v) {
+            return v.empty() ? std::string("(empty)") : "'" + join(v, ", ") + "'";
+        };
+        throw HeaderError(down_path, std::max(down_line, 1),
+                          what + " " + shown(down) + " does not match " + shown(up) + " in " +
+                              up_path + ":" + std::to_string(std::max(up_line, 1)));
+    }
+}
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+    return s.size() > suffix.size() &&
+           s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace
+
+std::vector<Migration> load_migrations(const std::string& dir) {
+    boost::system::error_code ec;
+    if (!fs::is_directory(dir, ec)) {
+        if (fs::exists(dir, ec)) {
+            throw Error("migrations directory '" + dir + "' is not a directory");
+        }
+        throw Error("migrations directory '" + dir +
+                    "' does not exist (set --dir, or 'dir =' in runner.ini)");
+    }
+    struct Pair {
+        std::string up;
+        std::string down;
+    };
+    std::map<std::string, Pair> pairs;  // ordered by file name: the order people numbered them
+    fs::directory_iterator it(dir, ec);
+    if (ec) {
+        throw Error("cannot list migrations directory '" + dir + "': " + ec.message());
+    }
+    for (; it != fs::directory_iterator(); it.increment(ec)) {
+        if (ec) {
+            throw Error("cannot list migrations directory '" + dir + "': " + ec.message());
+        }
+        const std::string name = it->path().filename().string();
+        const std::string path = (fs::path(dir) / name).string();
+        if (ends_with(name, kUpSuffix)) {
+            pairs[name.substr(0, name.size() - std::strlen(kUpSuffix))].up = path;
+        } else if (ends_with(name, kDownSuffix)) {
+            pairs[name.substr(0, name.size() - std::strlen(kDownSuffix))].down = path;
+        }
+    }
+
+    std::vector<Migration> out;
+    out.reserve(pairs.size());
+    for (const auto& [stem, pair] : pairs) {
+        if (pair.up.empty()) {
+            throw Error(pair.down + ": has no matching " + stem + kUpSuffix +
+                        " (every migration is an .up.sql/.down.sql pair)");
+        }
+        if (pair.down.empty()) {
+            throw Error(pair.up + ": has no matching " + stem + kDownSuffix +
+                        " (every migration is an .up.sql/.down.sql pair)");
+        }
+        const Header up = read_header(pair.up);
+        const Header down = read_header(pair.down);
+        if (up.revision != down.revision) {
+            throw HeaderError(pair.down, down.revision_line,
+                              "revision '" + down.revision + "' does not match '" + up.revision +
+                                  "' in " + pair.up + ":" + std::to_string(up.revision_line));
+        }
+        check_same("down_revision", up.down_revisions, down.down_revisions, pair.up,
+                   up.down_revision_line, pair.down, down.down_revision_line);
+        check_same("depends_on", up.depends_on, down.depends_on, pair.up, up.depends_on_line,
+                   pair.down, down.depends_on_line);
+        check_same("branch_labels", up.branch_labels, down.branch_labels, pair.up,
+                   up.branch_labels_line, pair.down, down.branch_labels_line);
+        Migration m;
+        m.revision = up.revision;
+        m.down_revisions = up.down_revisions;
+        m.branch_labels = up.branch_labels;
+        m.depends_on = up.depends_on;
+        m.message = up.message;
+        m.create_date = up.create_date;
+        m.up_path = pair.up;
+        m.down_path = pair.down;
+        m.up_transactional = up.transactional;
+        m.down_transactional = down.transactional;
+        m.down_revision_line = up.down_revision_line;
+        m.depends_on_line = up.depends_on_line;
+        m.branch_labels_line = up.branch_labels_line;
+        out.push_back(std::move(m));
+    }
+    return out;
+}
+
+std::string read_file(const std::string& path) {
+    auto f = open_for_reading(path);
+    std::string text;
+    char buf[65536];
+    while (true) {
+        const std::size_t n = std::fread(buf, 1, sizeof buf, f.get());
+        text.append(buf, n);
+        if (n < sizeof buf) {
+            if (std::ferror(f.get())) {
+                throw Error("cannot read " + path + ": " + std::strerror(errno));
+            }
+            return text;
+        }
+    }
+}
+
+}  // namespace runner
