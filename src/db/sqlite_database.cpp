@@ -69,6 +69,67 @@ std::string first_line(const char* p, const char* end) {
     return printable(std::string_view(p, static_cast<std::size_t>(e - p)), 120);
 }
 
+std::string code_name(int code) {
+    switch (code) {
+        case SQLITE_CONSTRAINT_CHECK:
+            return "SQLITE_CONSTRAINT_CHECK";
+        case SQLITE_CONSTRAINT_FOREIGNKEY:
+            return "SQLITE_CONSTRAINT_FOREIGNKEY";
+        case SQLITE_CONSTRAINT_NOTNULL:
+            return "SQLITE_CONSTRAINT_NOTNULL";
+        case SQLITE_CONSTRAINT_PRIMARYKEY:
+            return "SQLITE_CONSTRAINT_PRIMARYKEY";
+        case SQLITE_CONSTRAINT_UNIQUE:
+            return "SQLITE_CONSTRAINT_UNIQUE";
+        case SQLITE_CONSTRAINT_TRIGGER:
+            return "SQLITE_CONSTRAINT_TRIGGER";
+        case SQLITE_READONLY_DBMOVED:
+            return "SQLITE_READONLY_DBMOVED";
+        default:
+            break;
+    }
+    switch (code & 0xff) {
+        case SQLITE_ERROR:
+            return "SQLITE_ERROR";
+        case SQLITE_INTERNAL:
+            return "SQLITE_INTERNAL";
+        case SQLITE_PERM:
+            return "SQLITE_PERM";
+        case SQLITE_ABORT:
+            return "SQLITE_ABORT";
+        case SQLITE_BUSY:
+            return "SQLITE_BUSY";
+        case SQLITE_LOCKED:
+            return "SQLITE_LOCKED";
+        case SQLITE_NOMEM:
+            return "SQLITE_NOMEM";
+        case SQLITE_READONLY:
+            return "SQLITE_READONLY";
+        case SQLITE_INTERRUPT:
+            return "SQLITE_INTERRUPT";
+        case SQLITE_IOERR:
+            return "SQLITE_IOERR";
+        case SQLITE_CORRUPT:
+            return "SQLITE_CORRUPT";
+        case SQLITE_FULL:
+            return "SQLITE_FULL";
+        case SQLITE_CANTOPEN:
+            return "SQLITE_CANTOPEN";
+        case SQLITE_CONSTRAINT:
+            return "SQLITE_CONSTRAINT";
+        case SQLITE_MISMATCH:
+            return "SQLITE_MISMATCH";
+        case SQLITE_TOOBIG:
+            return "SQLITE_TOOBIG";
+        case SQLITE_RANGE:
+            return "SQLITE_RANGE";
+        case SQLITE_NOTADB:
+            return "SQLITE_NOTADB";
+        default:
+            return "SQLite error " + std::to_string(code);
+    }
+}
+
 class SqliteDatabase final : public Database {
   public:
     SqliteDatabase(Connection db, std::string shown, std::string version_table)
@@ -183,14 +244,10 @@ class SqliteDatabase final : public Database {
     }
 
   private:
+    // SQLite's words plus the result code's name, e.g. "... (SQLITE_CONSTRAINT_CHECK)".
     std::string message() const {
-        std::string m = sqlite3_errmsg(db_.get());
-        const int code = sqlite3_extended_errcode(db_.get());
-        const char* name = sqlite3_errstr(code);
-        if (name != nullptr && m != name) {
-            m += " (" + std::string(name) + ")";
-        }
-        return m;
+        return std::string(sqlite3_errmsg(db_.get())) + " (" +
+               code_name(sqlite3_extended_errcode(db_.get())) + ")";
     }
 
     // Throws an Error that says what was being done, where, and what SQLite said.

@@ -27,7 +27,7 @@ std::string describe_step(const RevisionGraph& graph, Rev rev, Direction directi
     std::string text = direction == Direction::kUpgrade
                            ? "upgrade " + parents + " -> " + m.revision
                            : "downgrade " + m.revision + " -> " + parents;
-    return text + ", " + m.message;
+    return m.message.empty() ? text : text + ", " + m.message;
 }
 
 Executor::Executor(const RevisionGraph& graph, Database& db, std::ostream& progress)
