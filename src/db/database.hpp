@@ -51,6 +51,8 @@ class Database {
     virtual std::vector<AppliedRecord> applied() = 0;
     // Creates the version table when missing (inside the current transaction, if any).
     virtual void ensure_version_table() = 0;
+    // Whether the version table records `revision` (false when there is no table).
+    virtual bool is_applied(const std::string& revision) = 0;
     virtual void insert_applied(const AppliedRecord& record) = 0;
     virtual void delete_applied(const std::string& revision) = 0;
     virtual void delete_all_applied() = 0;

@@ -169,6 +169,15 @@ class SqliteDatabase final : public Database {
              "creating the version table " + table_);
     }
 
+    bool is_applied(const std::string& revision) override {
+        if (!db_ || !table_exists()) {
+            return false;
+        }
+        auto stmt = prepare("SELECT 1 FROM " + table_ + " WHERE revision = ?");
+        bind(stmt.get(), 1, revision);
+        return step(stmt.get(), "reading the version table");
+    }
+
     void insert_applied(const AppliedRecord& record) override {
         auto stmt =
             prepare("INSERT INTO " + table_ +

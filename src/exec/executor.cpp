@@ -37,12 +37,42 @@ std::vector<StepReport> Executor::run(const std::vector<Rev>& steps, Direction d
     std::vector<StepReport> done;
     done.reserve(steps.size());
     for (const Rev r : steps) {
-        done.push_back(run_one(r, direction));
+        if (auto report = run_one(r, direction)) {
+            done.push_back(*report);
+        }
     }
     return done;
 }
 
-StepReport Executor::run_one(Rev rev, Direction direction) {
+bool Executor::still_needed(Rev rev, Direction direction) {
+    const std::string& id = graph_.id(rev);
+    if (direction == Direction::kUpgrade) {
+        if (db_.is_applied(id)) {
+            return false;
+        }
+        for (const Rev p : graph_.normalized_parents(rev)) {
+            if (!db_.is_applied(graph_.id(p))) {
+                throw Error("cannot apply " + id + ": " + graph_.id(p) +
+                            ", which it builds on, is not applied any more (another run changed " +
+                            db_.describe() + "); run the command again");
+            }
+        }
+        return true;
+    }
+    if (!db_.is_applied(id)) {
+        return false;
+    }
+    for (const Rev c : graph_.all_children(rev)) {
+        if (db_.is_applied(graph_.id(c))) {
+            throw Error("cannot revert " + id + ": " + graph_.id(c) +
+                        ", which builds on it, was applied meanwhile (another run changed " +
+                        db_.describe() + "); run the command again");
+        }
+    }
+    return true;
+}
+
+std::optional<StepReport> Executor::run_one(Rev rev, Direction direction) {
     const Migration& m = graph_.migration(rev);
     const bool up = direction == Direction::kUpgrade;
     const std::string& path = up ? m.up_path : m.down_path;
@@ -76,10 +106,21 @@ StepReport Executor::run_one(Rev rev, Direction direction) {
         };
         if (transactional) {
             Transaction txn(db_);
+            if (!still_needed(rev, direction)) {
+                progress_ << " ... skipped: another run already did it" << std::endl;
+                return std::nullopt;
+            }
             db_.execute_script(body, path);
             bookkeeping();
             txn.commit();
         } else {
+            {
+                Transaction check(db_);
+                if (!still_needed(rev, direction)) {
+                    progress_ << " ... skipped: another run already did it" << std::endl;
+                    return std::nullopt;
+                }
+            }
             db_.execute_script(body, path);
             Transaction txn(db_);
             bookkeeping();

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,7 +39,10 @@ class Executor {
                bool purge);
 
   private:
-    StepReport run_one(Rev rev, Direction direction);
+    // Under the write lock: false when another run already did this step; throws when the
+    // database moved so that the step no longer fits.
+    bool still_needed(Rev rev, Direction direction);
+    std::optional<StepReport> run_one(Rev rev, Direction direction);
 
     const RevisionGraph& graph_;
     Database& db_;
