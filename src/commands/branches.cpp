@@ -10,7 +10,7 @@ namespace po = boost::program_options;
 int cmd_branches(Context& ctx, const Args& args) {
     po::options_description options("Options");
     options.add_options()("verbose,v", po::bool_switch(), "show each branch point in full");
-    const auto vm = parse_args(ctx, args, "branches [-v]", "Show branch points.", options, {});
+    const auto vm = parse_args(ctx, args, "branches [-v]", "Show branch points.", options);
     if (!vm) {
         return kExitOk;
     }

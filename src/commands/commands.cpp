@@ -1,6 +1,7 @@
 // The command table and the helpers every command shares (argument parsing, error wording).
 #include "commands/commands.hpp"
 
+#include <cctype>
 #include <ostream>
 
 #include "util/text.hpp"
@@ -36,9 +37,10 @@ bool looks_like_negative_target(const std::string& token) {
 std::optional<po::variables_map> parse_args(Context& ctx, const Args& args, const char* usage,
                                             const char* description,
                                             const po::options_description& options,
+                                            const po::options_description& arguments,
                                             const po::positional_options_description& positional) {
     po::options_description all;
-    all.add(options);
+    all.add(options).add(arguments);
     all.add_options()("help,h", "show this help");
     std::vector<std::string> tokens;
     for (const auto& a : args) {
@@ -47,13 +49,20 @@ std::optional<po::variables_map> parse_args(Context& ctx, const Args& args, cons
     po::variables_map vm;
     try {
         po::store(po::command_line_parser(tokens).options(all).positional(positional).run(), vm);
+        if (vm.count("help") != 0) {
+            ctx.out() << "usage: runner " << usage << "\n\n" << description << "\n\n" << options;
+            return std::nullopt;
+        }
         po::notify(vm);
+    } catch (const po::required_option& e) {
+        std::string name = e.get_option_name();
+        name.erase(0, name.find_first_not_of('-'));
+        for (auto& c : name) {
+            c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        }
+        throw UsageError("missing argument " + name + "\nusage: runner " + usage);
     } catch (const po::error& e) {
         throw UsageError(std::string(e.what()) + "\nusage: runner " + usage);
-    }
-    if (vm.count("help") != 0) {
-        ctx.out() << "usage: runner " << usage << "\n\n" << description << "\n\n" << options;
-        return std::nullopt;
     }
     // Unmark targets wherever they ended up (a positional, or the value of an option).
     for (auto& [name, value] : vm) {

@@ -29,7 +29,8 @@ const std::vector<Command>& all_commands();
 std::optional<boost::program_options::variables_map> parse_args(
     Context& ctx, const Args& args, const char* usage, const char* description,
     const boost::program_options::options_description& options,
-    const boost::program_options::positional_options_description& positional);
+    const boost::program_options::options_description& arguments = {},
+    const boost::program_options::positional_options_description& positional = {});
 
 // Resolves planning errors into the messages users see, naming what they typed.
 template <typename F>

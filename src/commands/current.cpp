@@ -12,7 +12,7 @@ int cmd_current(Context& ctx, const Args& args) {
     const auto vm = parse_args(ctx, args, "current [-v]",
                                "Show the revision(s) the database is at. Never creates or changes "
                                "the database.",
-                               options, {});
+                               options);
     if (!vm) {
         return kExitOk;
     }

@@ -9,18 +9,19 @@ namespace po = boost::program_options;
 
 int cmd_downgrade(Context& ctx, const Args& args) {
     po::options_description options("Options");
-    options.add_options()("revision", po::value<std::string>()->required(), "target");
+    po::options_description arguments;
+    arguments.add_options()("target", po::value<std::string>()->required(), "target");
     po::positional_options_description positional;
-    positional.add("revision", 1);
+    positional.add("target", 1);
     const auto vm = parse_args(
         ctx, args, "downgrade TARGET",
         "Revert applied migrations above the target, newest first, each in its own transaction.\n"
         "TARGET: -N, REV (or a unique prefix), base, LABEL@base, LABEL@-N, REV-N.",
-        options, positional);
+        options, arguments, positional);
     if (!vm) {
         return kExitOk;
     }
-    const auto target = (*vm)["revision"].as<std::string>();
+    const auto target = (*vm)["target"].as<std::string>();
     if (target.find(':') != std::string::npos) {
         throw UsageError("Range revision not allowed: '" + target +
                          "' (ranges are for history and offline SQL)");

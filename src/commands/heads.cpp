@@ -11,9 +11,8 @@ int cmd_heads(Context& ctx, const Args& args) {
     options.add_options()("verbose,v", po::bool_switch(), "show each head in full")(
         "resolve-dependencies", po::bool_switch(),
         "hide heads that another head depends on (effective heads)");
-    const auto vm =
-        parse_args(ctx, args, "heads [-v] [--resolve-dependencies]",
-                   "Show the current head revisions of the migration files.", options, {});
+    const auto vm = parse_args(ctx, args, "heads [-v] [--resolve-dependencies]",
+                               "Show the current head revisions of the migration files.", options);
     if (!vm) {
         return kExitOk;
     }

@@ -15,7 +15,7 @@ int cmd_history(Context& ctx, const Args& args) {
         "verbose,v", po::bool_switch(), "show each revision in full, with whether it is applied")(
         "indicate-current,i", po::bool_switch(), "mark the database's current revision(s)");
     const auto vm = parse_args(ctx, args, "history [-v] [-i] [-r LOWER:UPPER]",
-                               "List revisions, newest first.", options, {});
+                               "List revisions, newest first.", options);
     if (!vm) {
         return kExitOk;
     }

@@ -8,12 +8,13 @@ namespace po = boost::program_options;
 
 int cmd_show(Context& ctx, const Args& args) {
     po::options_description options("Options");
-    options.add_options()("rev", po::value<std::string>()->required(), "revision");
+    po::options_description arguments;
+    arguments.add_options()("rev", po::value<std::string>()->required(), "revision");
     po::positional_options_description positional;
     positional.add("rev", 1);
     const auto vm = parse_args(ctx, args, "show REV",
                                "Show a revision (or 'current', 'head', 'heads', a label) in full.",
-                               options, positional);
+                               options, arguments, positional);
     if (!vm) {
         return kExitOk;
     }

@@ -20,21 +20,22 @@ std::string list(const RevisionGraph& graph, const std::vector<Rev>& revs) {
 
 int cmd_stamp(Context& ctx, const Args& args) {
     po::options_description options("Options");
-    options.add_options()("revisions", po::value<std::vector<std::string>>()->required(),
-                          "targets")(
+    po::options_description arguments;
+    arguments.add_options()("rev", po::value<std::vector<std::string>>()->required(), "targets");
+    options.add_options()(
         "purge", po::bool_switch(),
         "erase every recorded revision first (works even when the database names revisions "
         "no file declares)");
     po::positional_options_description positional;
-    positional.add("revisions", -1);
+    positional.add("rev", -1);
     const auto vm = parse_args(
         ctx, args, "stamp [--purge] REV [REV...]",
         "Record the database as being at the given revision(s) without running any migration.",
-        options, positional);
+        options, arguments, positional);
     if (!vm) {
         return kExitOk;
     }
-    const auto targets = (*vm)["revisions"].as<std::vector<std::string>>();
+    const auto targets = (*vm)["rev"].as<std::vector<std::string>>();
     const bool purge = (*vm)["purge"].as<bool>();
     for (const auto& t : targets) {
         if (t.find(':') != std::string::npos) {
@@ -42,8 +43,8 @@ int cmd_stamp(Context& ctx, const Args& args) {
         }
     }
     const RevisionGraph& graph = ctx.graph();
-    Database& db = ctx.db(OpenMode::kReadWrite);
-    const VersionState before = purge ? VersionState{RevSet(graph.size(), 0), {}} : ctx.state(db);
+    const VersionState before =
+        purge ? VersionState{RevSet(graph.size(), 0), {}} : ctx.state(ctx.db(OpenMode::kReadOnly));
     std::vector<Rev> rows;
     try {
         rows = plan_stamp(graph, before.rows, targets);
@@ -66,7 +67,8 @@ int cmd_stamp(Context& ctx, const Args& args) {
     }
     ctx.err() << "Running stamp_revision " << list(graph, before.rows) << " -> "
               << list(graph, rows) << "\n";
-    Executor(graph, db, ctx.err()).stamp(before_applied, after_applied, purge);
+    Executor(graph, ctx.db(OpenMode::kReadWrite), ctx.err())
+        .stamp(before_applied, after_applied, purge);
     return kExitOk;
 }
 

@@ -10,19 +10,20 @@ namespace po = boost::program_options;
 
 int cmd_upgrade(Context& ctx, const Args& args) {
     po::options_description options("Options");
-    options.add_options()("revision", po::value<std::string>()->required(), "target");
+    po::options_description arguments;
+    arguments.add_options()("target", po::value<std::string>()->required(), "target");
     po::positional_options_description positional;
-    positional.add("revision", 1);
+    positional.add("target", 1);
     const auto vm = parse_args(
         ctx, args, "upgrade TARGET",
         "Apply every migration the target needs that the database lacks, oldest first, each in "
         "its\n"
         "own transaction. TARGET: head, heads, REV (or a unique prefix), LABEL@head, +N, REV+N.",
-        options, positional);
+        options, arguments, positional);
     if (!vm) {
         return kExitOk;
     }
-    const auto target = (*vm)["revision"].as<std::string>();
+    const auto target = (*vm)["target"].as<std::string>();
     if (target.find(':') != std::string::npos) {
         throw UsageError("Range revision not allowed: '" + target +
                          "' (ranges are for history and offline SQL)");

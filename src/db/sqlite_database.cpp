@@ -2,6 +2,7 @@
 #include <sqlite3.h>
 
 #include <sys/stat.h>
+#include <cstdio>
 #include <memory>
 #include <optional>
 #include <string>
@@ -69,6 +70,20 @@ std::string first_line(const char* p, const char* end) {
     return printable(std::string_view(p, static_cast<std::size_t>(e - p)), 120);
 }
 
+// The line of `script` holding `at`, and a caret under `at` when `caret` is set.
+std::string excerpt_at(const char* script, const char* end, const char* at, bool caret) {
+    const char* line_start = at;
+    while (line_start > script && line_start[-1] != '\n') {
+        --line_start;
+    }
+    std::string text = first_line(line_start, end);
+    const auto column = static_cast<std::size_t>(at - line_start);
+    if (caret && column < 120) {
+        text += "\n    " + std::string(column, ' ') + "^";
+    }
+    return text;
+}
+
 std::string code_name(int code) {
     switch (code) {
         case SQLITE_CONSTRAINT_CHECK:
@@ -132,8 +147,34 @@ std::string code_name(int code) {
 
 class SqliteDatabase final : public Database {
   public:
-    SqliteDatabase(Connection db, std::string shown, std::string version_table)
-        : db_(std::move(db)), shown_(std::move(shown)), table_(std::move(version_table)) {}
+    SqliteDatabase(Connection db, std::string path, std::string shown, std::string version_table,
+                   bool created)
+        : db_(std::move(db)),
+          path_(std::move(path)),
+          shown_(std::move(shown)),
+          table_(std::move(version_table)),
+          created_(created) {}
+
+    // A database file this run created but left empty (its first migration failed) is removed,
+    // so a failed command leaves the disk as it found it.
+    ~SqliteDatabase() override {
+        if (!db_ || !created_) {
+            return;
+        }
+        rollback();
+        sqlite3_stmt* raw = nullptr;
+        bool empty = false;
+        if (sqlite3_prepare_v2(db_.get(), "SELECT count(*) FROM sqlite_master", -1, &raw,
+                               nullptr) == SQLITE_OK) {
+            Statement stmt(raw);
+            empty =
+                sqlite3_step(stmt.get()) == SQLITE_ROW && sqlite3_column_int(stmt.get(), 0) == 0;
+        }
+        db_.reset();
+        if (empty) {
+            std::remove(path_.c_str());
+        }
+    }
 
     std::string describe() const override { return shown_; }
 
@@ -235,8 +276,10 @@ class SqliteDatabase final : public Database {
             const char* first = skip_blanks_and_comments(tail, end);
             if (rc != SQLITE_OK) {
                 const int offset = sqlite3_error_offset(db_.get());
-                const char* at = offset >= 0 && tail + offset <= end ? tail + offset : first;
-                throw StatementError(origin, lines.line_at(at), message(), first_line(first, end));
+                const bool located = offset >= 0 && tail + offset <= end;
+                const char* at = located ? tail + offset : first;
+                throw StatementError(origin, lines.line_at(at), message(),
+                                     excerpt_at(start, end, at, located));
             }
             if (!stmt) {
                 break;  // only blanks and comments remain
@@ -246,7 +289,7 @@ class SqliteDatabase final : public Database {
             while ((step_rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
             }
             if (step_rc != SQLITE_DONE) {
-                throw StatementError(origin, line, message(), first_line(first, end));
+                throw StatementError(origin, line, message(), excerpt_at(start, end, first, false));
             }
             tail = next;
         }
@@ -310,8 +353,10 @@ class SqliteDatabase final : public Database {
     }
 
     Connection db_;  // null: a read-only view of a file that does not exist
+    std::string path_;
     std::string shown_;
     std::string table_;
+    bool created_;
 };
 
 }  // namespace
@@ -324,7 +369,7 @@ std::unique_ptr<Database> open_sqlite(const std::string& path, const std::string
         throw Error("database " + shown + " is a directory, not an SQLite file");
     }
     if (!exists && mode == OpenMode::kReadOnly) {
-        return std::make_unique<SqliteDatabase>(Connection(), shown, version_table);
+        return std::make_unique<SqliteDatabase>(Connection(), path, shown, version_table, false);
     }
     const int flags = SQLITE_OPEN_NOMUTEX |
                       (mode == OpenMode::kReadOnly ? SQLITE_OPEN_READONLY
@@ -340,7 +385,7 @@ std::unique_ptr<Database> open_sqlite(const std::string& path, const std::string
     sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
     // Migrations that rebuild tables must not fire cascades: foreign keys stay off while they run.
     sqlite3_exec(db.get(), "PRAGMA foreign_keys = OFF", nullptr, nullptr, nullptr);
-    return std::make_unique<SqliteDatabase>(std::move(db), shown, version_table);
+    return std::make_unique<SqliteDatabase>(std::move(db), path, shown, version_table, !exists);
 }
 
 }  // namespace runner

@@ -53,9 +53,10 @@ RevisionGraph::RevisionGraph(std::vector<Migration> migrations) {
         const Rev r = static_cast<Rev>(nodes_.size());
         const auto [it, inserted] = by_id_.emplace(m.revision, r);
         if (!inserted) {
-            throw RevisionError(Kind::kDuplicateRevision, m.up_path + ": revision " + m.revision +
-                                                              " is already declared by " +
-                                                              nodes_[it->second].m.up_path);
+            const Migration& first = nodes_[it->second].m;
+            throw RevisionError(Kind::kDuplicateRevision,
+                                where(m, m.revision_line) + ": revision " + m.revision +
+                                    " is already declared by " + where(first, first.revision_line));
         }
         nodes_.push_back(Node{std::move(m), {}, {}, {}, {}, {}, {}});
     }
@@ -196,22 +197,35 @@ RevisionGraph::RevisionGraph(std::vector<Migration> migrations) {
                 }
             }
         }
-        std::vector<std::string> left;
+        std::vector<Rev> left;
         for (Rev r = 0; r < nodes_.size(); ++r) {
             if (!removed[r]) {
-                left.push_back(id(r));
+                left.push_back(r);
             }
         }
-        std::sort(left.begin(), left.end());
+        std::sort(left.begin(), left.end(), [this](Rev a, Rev b) { return id(a) < id(b); });
         return left;
+    };
+    // "Cycle is detected in revisions (a, b); see <file>:<line>, ..." naming each down_revision.
+    const auto cycle_message = [this](const char* what, const std::vector<Rev>& cycle, bool deps) {
+        std::vector<std::string> names;
+        std::vector<std::string> places;
+        for (const Rev r : cycle) {
+            names.push_back(id(r));
+            const Migration& m = nodes_[r].m;
+            places.push_back(
+                where(m, deps && !m.depends_on.empty() ? m.depends_on_line : m.down_revision_line));
+        }
+        return std::string(what) + " (" + join(names, ", ") + "); see " + join(places, ", ");
     };
     if (const auto cycle = find_cycle(false); !cycle.empty()) {
         throw RevisionError(Kind::kCycle,
-                            "Cycle is detected in revisions (" + join(cycle, ", ") + ")");
+                            cycle_message("Cycle is detected in revisions", cycle, false));
     }
     if (const auto cycle = find_cycle(true); !cycle.empty()) {
-        throw RevisionError(Kind::kDependencyCycle, "Dependency cycle is detected in revisions (" +
-                                                        join(cycle, ", ") + ")");
+        throw RevisionError(
+            Kind::kDependencyCycle,
+            cycle_message("Dependency cycle is detected in revisions", cycle, true));
     }
 
     // Normalised dependencies: drop those that a versioned ancestor already depends on.

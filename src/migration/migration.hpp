@@ -33,7 +33,8 @@ struct Migration {
     std::string down_path;  // empty when the pair has no down file
     bool up_transactional = true;
     bool down_transactional = true;
-    int down_revision_line = 0;  // in up_path, for error messages
+    int revision_line = 0;  // in up_path, for error messages
+    int down_revision_line = 0;
     int depends_on_line = 0;
     int branch_labels_line = 0;
 };

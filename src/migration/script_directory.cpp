@@ -96,7 +96,7 @@ std::vector<Migration> load_migrations(const std::string& dir) {
             throw Error("cannot list migrations directory '" + dir + "': " + ec.message());
         }
         const std::string name = it->path().filename().string();
-        const std::string path = (fs::path(dir) / name).string();
+        const std::string path = (fs::path(dir) / name).lexically_normal().string();
         if (ends_with(name, kUpSuffix)) {
             pairs[name.substr(0, name.size() - std::strlen(kUpSuffix))].up = path;
         } else if (ends_with(name, kDownSuffix)) {
@@ -139,6 +139,7 @@ std::vector<Migration> load_migrations(const std::string& dir) {
         m.down_path = pair.down;
         m.up_transactional = up.transactional;
         m.down_transactional = down.transactional;
+        m.revision_line = up.revision_line;
         m.down_revision_line = up.down_revision_line;
         m.depends_on_line = up.depends_on_line;
         m.branch_labels_line = up.branch_labels_line;

@@ -124,7 +124,7 @@ struct DowngradeTarget {
 };
 
 DowngradeTarget downgrade_target(const RevisionGraph& graph, const VersionState& state,
-                                 std::string_view target, std::string& warning) {
+                                 std::string_view target) {
     if (const auto rel = parse_relative(target)) {
         const std::optional<std::string_view> branch =
             rel->branch ? std::optional<std::string_view>(*rel->branch) : std::nullopt;
@@ -161,14 +161,19 @@ DowngradeTarget downgrade_target(const RevisionGraph& graph, const VersionState&
                 relative_too_far(rel->steps_text, rel->steps);
             }
             if (state.rows.size() > 1) {
+                // Alembic walks from whichever row its SELECT returns first and warns that
+                // this "will be disallowed"; runner refuses and says how to choose.
                 std::vector<std::string> names;
                 for (const Rev r : state.rows) {
                     names.push_back(graph.id(r));
                 }
-                warning = "downgrade " + rel->steps_text + " from multiple heads (" +
-                          join(names, ", ") + ") is ambiguous; walking down from " + names.front() +
-                          " as Alembic does (name a branch, e.g. " + names.front() + "@" +
-                          rel->steps_text + ", to choose)";
+                throw RevisionError(Kind::kAmbiguousWalk,
+                                    "downgrade " + rel->steps_text +
+                                        " is ambiguous: the database has several heads (" +
+                                        join(names, ", ") +
+                                        "); name the one to walk down from, "
+                                        "e.g. 'downgrade " +
+                                        names.front() + "@" + rel->steps_text + "'");
             }
             symbol = graph.id(state.rows.front());
             walk_branch = symbol;
@@ -257,7 +262,7 @@ std::vector<Rev> plan_upgrade(const RevisionGraph& graph, const VersionState& st
 DowngradePlan plan_downgrade(const RevisionGraph& graph, const VersionState& state,
                              std::string_view target) {
     DowngradePlan plan;
-    const auto dest = downgrade_target(graph, state, target, plan.warning);
+    const auto dest = downgrade_target(graph, state, target);
     std::vector<Rev> roots = dest.revision ? graph.children(*dest.revision) : graph.bases();
     if (dest.branch && roots.size() > 1) {
         const RevSet anc = graph.ancestors({graph.resolve_branch(*dest.branch)}, false);
