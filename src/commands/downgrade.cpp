@@ -30,9 +30,6 @@ int cmd_downgrade(Context& ctx, const Args& args) {
     const VersionState state = ctx.state(ctx.db(OpenMode::kReadOnly));
     const auto plan =
         with_target(graph, target, [&] { return plan_downgrade(graph, state, target); });
-    if (!plan.warning.empty()) {
-        ctx.err() << "warning: " << plan.warning << "\n";
-    }
     if (plan.steps.empty()) {
         ctx.err() << "Nothing to downgrade: " << ctx.db(OpenMode::kReadOnly).describe()
                   << " has nothing applied above '" << target << "'\n";

@@ -469,6 +469,9 @@ RevSet RevisionGraph::lineage_of(std::string_view check_against, bool include_de
 std::vector<Rev> RevisionGraph::filter_for_lineage(const std::vector<Rev>& targets,
                                                    std::string_view check_against,
                                                    bool include_dependencies) const {
+    if (targets.empty()) {
+        return {};  // as Alembic, which resolves `check_against` only per target
+    }
     const RevSet line = lineage_of(check_against, include_dependencies);
     std::vector<Rev> out;
     for (const Rev t : targets) {
@@ -550,7 +553,7 @@ std::optional<Rev> RevisionGraph::get_revision(std::string_view symbol) const {
 }
 
 WalkResult RevisionGraph::walk(std::optional<Rev> start, int steps,
-                               std::optional<std::string_view> branch) const {
+                               std::optional<std::string_view> branch, bool clamp) const {
     WalkResult at;
     if (start) {
         at = {WalkResult::Kind::kRevision, *start};
@@ -577,7 +580,7 @@ WalkResult RevisionGraph::walk(std::optional<Rev> start, int steps,
             continue;
         }
         if (next.empty()) {
-            return {};
+            return clamp ? at : WalkResult{};
         }
         if (next.size() > 1) {
             throw RevisionError(Kind::kAmbiguousWalk, "Ambiguous walk");

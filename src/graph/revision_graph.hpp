@@ -111,9 +111,10 @@ class RevisionGraph {
                                         std::string_view check_against,
                                         bool include_dependencies = false) const;
     // Walks `steps` up (>0, along down_revision children, narrowed to `branch`) or down (<0).
-    // `start` nullopt means base. Throws kAmbiguousWalk at a branch or merge point.
+    // `start` nullopt means base. Throws kAmbiguousWalk at a branch or merge point. Walking
+    // past the end gives kNone, or with `clamp` stays at the last position reached.
     WalkResult walk(std::optional<Rev> start, int steps,
-                    std::optional<std::string_view> branch = {}) const;
+                    std::optional<std::string_view> branch = {}, bool clamp = false) const;
 
     // What `current` shows for head rows: rows and their ancestors (through depends_on) that
     // have no child by down_revision among them.

@@ -51,8 +51,9 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 std::string unknown_key_reason(std::string_view key) {
     std::string lower(key);
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) {
+        return c == '-' ? '_' : static_cast<char>(std::tolower(c));
+    });
     std::string_view best;
     std::size_t best_distance = 3;
     for (const auto known : kKeys) {
@@ -85,8 +86,10 @@ std::optional<KeyValue> split_header_line(std::string_view line) {
     }
     line.remove_prefix(2);
     line = trim(line);
+    // Keys are identifiers; '-' is accepted here only so that "depends-on:" is reported as a
+    // misspelled key instead of silently ending the header.
     std::size_t n = 0;
-    while (n < line.size() && is_identifier(line.substr(n, 1))) {
+    while (n < line.size() && (is_identifier(line.substr(n, 1)) || (n > 0 && line[n] == '-'))) {
         ++n;
     }
     if (n == 0) {

@@ -53,7 +53,7 @@ void check_no_overlap(const RevisionGraph& graph, const std::vector<Rev>& reques
 }  // namespace
 
 std::vector<Rev> resolve_upgrade_targets(const RevisionGraph& graph, const VersionState& state,
-                                         std::string_view target) {
+                                         std::string_view target, bool clamp) {
     const auto rel = parse_relative(target);
     if (!rel) {
         return graph.get_revisions(target);
@@ -93,7 +93,7 @@ std::vector<Rev> resolve_upgrade_targets(const RevisionGraph& graph, const Versi
             throw RevisionError(Kind::kAmbiguousUpgrade,
                                 "Ambiguous upgrade from multiple current revisions");
         }
-        const auto w = graph.walk(start.front(), rel->steps, branch);
+        const auto w = graph.walk(start.front(), rel->steps, branch, clamp);
         if (w.kind != WalkResult::Kind::kRevision) {
             relative_too_far(rel->steps_text, rel->steps);
         }
@@ -104,11 +104,11 @@ std::vector<Rev> resolve_upgrade_targets(const RevisionGraph& graph, const Versi
     }
     WalkResult w;
     if (rel->steps > 0) {
-        w = graph.walk(graph.get_revision(*rel->symbol), rel->steps, branch);
+        w = graph.walk(graph.get_revision(*rel->symbol), rel->steps, branch, clamp);
     } else {
         const auto start =
             graph.get_revision(branch ? std::string(*branch) + "@" + *rel->symbol : *rel->symbol);
-        w = graph.walk(start, rel->steps);
+        w = graph.walk(start, rel->steps, {}, clamp);
     }
     if (w.kind != WalkResult::Kind::kRevision) {
         throw RevisionError(Kind::kWalkedTooFar, "Walked too far");
@@ -411,7 +411,23 @@ std::vector<Rev> history_range(const RevisionGraph& graph, const std::vector<Rev
         VersionState from;
         from.applied = graph.ancestors(lower_revs, true);
         from.rows = lower_revs;
-        targets = resolve_upgrade_targets(graph, from, upper.empty() ? "heads" : upper);
+        targets = resolve_upgrade_targets(graph, from, upper.empty() ? "heads" : upper, true);
+    }
+    if (const auto at = lower.find('@'); at != std::string_view::npos) {
+        // A named base ("orders@base:") keeps only targets on that branch, as Alembic does.
+        std::string branch(lower.substr(0, at));
+        if (const auto owner = graph.get_revision(branch); owner && graph.id(*owner) == branch) {
+            const auto& labels = graph.labels(*owner);
+            branch = labels.size() == 1 ? labels.front() : std::string();
+        }
+        std::vector<Rev> kept;
+        for (const Rev t : targets) {
+            const auto& labels = graph.labels(t);
+            if (std::find(labels.begin(), labels.end(), branch) != labels.end()) {
+                kept.push_back(t);
+            }
+        }
+        targets = std::move(kept);
     }
     check_no_overlap(graph, targets);
     const RevSet required = graph.ancestors(targets, true);

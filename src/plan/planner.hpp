@@ -25,7 +25,6 @@ std::vector<Rev> plan_upgrade(const RevisionGraph& graph, const VersionState& st
 // Revisions to revert for `downgrade TARGET`, children first.
 struct DowngradePlan {
     std::vector<Rev> steps;
-    std::string warning;  // non-empty: say this on stderr before running (e.g. ambiguous -1)
 };
 DowngradePlan plan_downgrade(const RevisionGraph& graph, const VersionState& state,
                              std::string_view target);
@@ -34,9 +33,10 @@ DowngradePlan plan_downgrade(const RevisionGraph& graph, const VersionState& sta
 std::vector<Rev> plan_stamp(const RevisionGraph& graph, const std::vector<Rev>& rows,
                             const std::vector<std::string>& targets);
 
-// The revisions an upgrade target designates (relative forms walk from `state.rows`).
+// The revisions an upgrade target designates (relative forms walk from `state.rows`). With
+// `clamp`, a relative walk past the last revision stops there instead of failing (history).
 std::vector<Rev> resolve_upgrade_targets(const RevisionGraph& graph, const VersionState& state,
-                                         std::string_view target);
+                                         std::string_view target, bool clamp = false);
 
 // The revisions `history -r LOWER:UPPER` lists, newest first. `lower`/`upper` are symbols
 // ("" means base / heads); `current` stands for `rows`.
