@@ -1,0 +1,4 @@
+-- revision: m
+-- down_revision: a, b, a
+-- branch_labels: orders@x
+-- depends_on: d,,d

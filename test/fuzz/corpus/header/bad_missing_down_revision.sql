@@ -1,0 +1,2 @@
+-- revision: abc
+SELECT 1;

@@ -1,0 +1,2 @@
+-- add users table
+CREATE TABLE users (id int);

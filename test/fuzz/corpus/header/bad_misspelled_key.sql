@@ -1,0 +1,2 @@
+-- revison: abc
+-- down_revision: p

@@ -1,0 +1,2 @@
+-- revision: a@b+c-d:e
+-- down_revision:

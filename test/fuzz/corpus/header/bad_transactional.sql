@@ -1,0 +1,3 @@
+-- revision: a
+-- down_revision:
+-- transactional: True

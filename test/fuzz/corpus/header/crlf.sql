@@ -1,0 +1,5 @@
+-- revision: abc
+-- down_revision: p
+-- message: crlf file
+
+SELECT 1;

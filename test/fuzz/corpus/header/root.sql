@@ -1,0 +1,10 @@
+-- revision: 2db36e5c7255
+-- down_revision:
+-- message: create users table for LinkedIn OAuth sign-in
+-- create_date: 2026-11-02 09:15:00
+
+-- One row per person who signed in with LinkedIn.
+CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    email TEXT
+);
