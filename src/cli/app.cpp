@@ -23,7 +23,9 @@ po::options_description global_options() {
         "dir", po::value<std::string>(),
         "migrations directory (else 'dir =' in runner.ini, else sql)")(
         "config,c", po::value<std::string>(), "config file (default: runner.ini if present)")(
-        "help,h", "show this help")("version", "print the version");
+        "lock-timeout", po::value<int>(),
+        "seconds to wait for another runner's write lock (default 60)")("help,h", "show this help")(
+        "version", "print the version");
     return options;
 }
 
@@ -54,8 +56,8 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
             break;
         }
         global.push_back(token);
-        const bool takes_value =
-            token == "--db" || token == "--dir" || token == "-c" || token == "--config";
+        const bool takes_value = token == "--db" || token == "--dir" || token == "-c" ||
+                                 token == "--config" || token == "--lock-timeout";
         if (takes_value && i + 1 < argc) {
             global.push_back(argv[++i]);
         }
@@ -87,6 +89,13 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
             }
             if (vm.count("config") != 0) {
                 o.config_file = vm["config"].as<std::string>();
+            }
+            if (vm.count("lock-timeout") != 0) {
+                const int seconds = vm["lock-timeout"].as<int>();
+                if (seconds < 0 || seconds > 86'400) {
+                    throw UsageError("--lock-timeout takes seconds from 0 to 86400");
+                }
+                o.lock_timeout_seconds = seconds;
             }
             Context ctx(o, std::getenv("DATABASE_URL"), out, err);
             return c.run(ctx, args);

@@ -87,6 +87,9 @@ Settings resolve_settings(const Overrides& overrides, const char* database_url_e
     if (overrides.dir) {
         s.dir = *overrides.dir;
     }
+    if (overrides.lock_timeout_seconds) {
+        s.lock_timeout_seconds = *overrides.lock_timeout_seconds;
+    }
     return s;
 }
 

@@ -10,12 +10,14 @@ struct Settings {
     std::string db_url;  // empty: none configured
     std::string dir = "sql";
     std::string version_table = "runner_version";
+    int lock_timeout_seconds = 60;
 };
 
 struct Overrides {
     std::optional<std::string> db;
     std::optional<std::string> dir;
     std::optional<std::string> config_file;  // -c FILE; otherwise runner.ini when present
+    std::optional<int> lock_timeout_seconds;
 };
 
 // Reads the config file (when given or present) and merges the sources. Relative paths in

@@ -31,16 +31,21 @@ const RevisionGraph& Context::graph() {
 
 Database& Context::db(OpenMode mode) {
     if (!db_ || (mode == OpenMode::kReadWrite && db_mode_ == OpenMode::kReadOnly)) {
-        db_ = open_database(settings().db_url, mode, settings().version_table);
+        db_ = open_database(
+            settings().db_url, mode,
+            OpenOptions{settings().version_table, settings().lock_timeout_seconds * 1000});
         db_mode_ = mode;
     }
     return *db_;
 }
 
-VersionState Context::state(Database& db) {
+Context::Loaded Context::load(Database& db) {
     const RevisionGraph& g = graph();
+    Loaded loaded;
+    loaded.records = db.applied();
+    loaded.partials = db.partials();
     std::vector<Rev> applied;
-    for (const auto& record : db.applied()) {
+    for (const auto& record : loaded.records) {
         const auto r = g.find(record.revision);
         if (!r) {
             throw Error("Can't locate revision identified by '" + record.revision +
@@ -51,7 +56,8 @@ VersionState Context::state(Database& db) {
         }
         applied.push_back(*r);
     }
-    return state_from_applied(g, applied);
+    loaded.state = state_from_applied(g, applied);
+    return loaded;
 }
 
 AppliedInfo Context::applied_info() {
@@ -63,6 +69,9 @@ AppliedInfo Context::applied_info() {
         Database& d = db(OpenMode::kReadOnly);
         for (auto& record : d.applied()) {
             info.records.emplace(record.revision, std::move(record));
+        }
+        for (auto& e : d.log()) {
+            info.log[e.revision].push_back(std::move(e));
         }
         info.applied = state(d).applied;
         info.reachable = true;

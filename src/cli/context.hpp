@@ -29,8 +29,15 @@ class Context {
     const RevisionGraph& graph();
     // Opens the database once; read-only opens never create the file.
     Database& db(OpenMode mode);
-    // The applied revisions, checked against the files: a revision no file declares is an error.
-    VersionState state(Database& db);
+    // What the database records, checked against the files: a revision no file declares is an
+    // error.
+    struct Loaded {
+        VersionState state;
+        std::vector<AppliedRecord> records;
+        std::vector<PartialRecord> partials;
+    };
+    Loaded load(Database& db);
+    VersionState state(Database& db) { return load(db).state; }
     // For verbose listings: what the database says, or unreachable when there is no database.
     AppliedInfo applied_info();
 

@@ -1,6 +1,7 @@
 // Alembic-compatible text for revisions: the one-line forms and the verbose log entry.
 #include "cli/format.hpp"
 
+#include "util/json.hpp"
 #include "util/text.hpp"
 
 namespace runner {
@@ -103,6 +104,21 @@ std::string log_entry(const RevisionGraph& graph, Rev r, bool current, const App
         } else {
             text += "Applied: no\n";
         }
+        if (const auto log = applied->log.find(m.revision); log != applied->log.end()) {
+            for (const auto& e : log->second) {
+                text += "Log: " + e.at + " UTC " + e.action;
+                if (!e.user.empty() || !e.host.empty()) {
+                    text += " by " + e.user + (e.host.empty() ? "" : "@" + e.host);
+                }
+                if (e.action == "upgrade" || e.action == "downgrade") {
+                    text += " in " + std::to_string(e.duration_ms) + " ms";
+                }
+                if (!e.detail.empty()) {
+                    text += ": " + e.detail;
+                }
+                text += "\n";
+            }
+        }
     }
     text += "\n    " + m.message + "\n    \n";
     text += "    Revision ID: " + m.revision + "\n";
@@ -112,6 +128,59 @@ std::string log_entry(const RevisionGraph& graph, Rev r, bool current, const App
     }
     text += "\n";
     return text;
+}
+
+std::string revision_json(const RevisionGraph& graph, Rev r, const AppliedInfo* applied,
+                          bool current) {
+    const Migration& m = graph.migration(r);
+    std::vector<std::string> deps;
+    for (const Rev d : graph.dependencies(r)) {
+        deps.push_back(graph.id(d));
+    }
+    JsonObject o;
+    o.add("revision", m.revision)
+        .add_raw("down_revisions", json_strings(m.down_revisions))
+        .add_raw("depends_on", json_strings(deps))
+        .add_raw("branch_labels", json_strings(graph.labels(r)))
+        .add("message", m.message)
+        .add("create_date", m.create_date)
+        .add("path", m.up_path)
+        .add("down_path", m.down_path)
+        .add("head", graph.is_head(r))
+        .add("effective_head", graph.is_head(r) && !graph.is_real_head(r))
+        .add("branch_point", graph.is_branch_point(r))
+        .add("merge_point", graph.is_merge_point(r))
+        .add("current", current);
+    if (applied == nullptr || !applied->reachable) {
+        o.add_null("applied");
+        return o.str();
+    }
+    const auto rec = applied->records.find(m.revision);
+    if (rec != applied->records.end()) {
+        o.add_raw("applied", JsonObject()
+                                 .add("at", rec->second.applied_at)
+                                 .add("duration_ms", rec->second.duration_ms)
+                                 .add("how", rec->second.how)
+                                 .add("checksum", rec->second.checksum)
+                                 .str());
+    } else {
+        o.add("applied", applied->applied[r] != 0);
+    }
+    std::vector<std::string> log;
+    if (const auto it = applied->log.find(m.revision); it != applied->log.end()) {
+        for (const auto& e : it->second) {
+            log.push_back(JsonObject()
+                              .add("at", e.at)
+                              .add("action", e.action)
+                              .add("duration_ms", e.duration_ms)
+                              .add("user", e.user)
+                              .add("host", e.host)
+                              .add("detail", e.detail)
+                              .str());
+        }
+    }
+    o.add_raw("log", json_array(log));
+    return o.str();
 }
 
 }  // namespace runner

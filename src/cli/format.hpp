@@ -26,11 +26,17 @@ std::string revision_line(const RevisionGraph& graph, Rev r, const LineStyle& st
 struct AppliedInfo {
     bool reachable = false;
     std::map<std::string, AppliedRecord> records;
-    RevSet applied;  // including revisions implied by later ones
+    std::map<std::string, std::vector<LogEntry>> log;  // audit entries per revision, oldest first
+    RevSet applied;                                    // including revisions implied by later ones
 };
 
 // Alembic's Script.log_entry, plus the down path and, when known, whether and when it ran.
 std::string log_entry(const RevisionGraph& graph, Rev r, bool current,
                       const AppliedInfo* applied = nullptr);
+
+// One revision as a JSON object (the shape README.md documents); `applied` adds what the
+// database knows, `current` marks the database's current revisions.
+std::string revision_json(const RevisionGraph& graph, Rev r, const AppliedInfo* applied = nullptr,
+                          bool current = false);
 
 }  // namespace runner

@@ -21,6 +21,14 @@ const std::vector<Command>& all_commands() {
         {"heads", "Show the head revisions of the migration files", cmd_heads},
         {"branches", "Show branch points", cmd_branches},
         {"show", "Show one revision in detail", cmd_show},
+        {"check", "Exit 0 at the heads; 3 pending, 4 edited migrations (drift), 5 failed part-way",
+         cmd_check},
+        {"rebless", "Accept edits to applied migrations, with a reason kept in the audit log",
+         cmd_rebless},
+        {"resolve", "Mark a non-transactional migration that stopped part-way as finished",
+         cmd_resolve},
+        {"backup", "Copy the database consistently (SQLite online backup)", cmd_backup},
+        {"reset", "Back up, downgrade to base, upgrade to the heads (needs --yes)", cmd_reset},
     };
     return commands;
 }
@@ -79,6 +87,13 @@ std::optional<po::variables_map> parse_args(Context& ctx, const Args& args, cons
         }
     }
     return vm;
+}
+
+bool parse_format(const std::string& format) {
+    if (format != "text" && format != "json") {
+        throw UsageError("--format takes 'text' or 'json', not '" + format + "'");
+    }
+    return format == "json";
 }
 
 std::string multiple_heads_message(const RevisionGraph& graph,

@@ -37,6 +37,9 @@ template <typename F>
 auto with_target(const RevisionGraph& graph, std::string_view argument, F&& plan)
     -> decltype(plan());
 
+// True for "json", false for "text"; anything else is a usage error.
+bool parse_format(const std::string& format);
+
 std::string multiple_heads_message(const RevisionGraph& graph,
                                    const std::vector<std::string>& heads,
                                    std::string_view argument);
@@ -49,6 +52,11 @@ int cmd_history(Context& ctx, const Args& args);
 int cmd_heads(Context& ctx, const Args& args);
 int cmd_branches(Context& ctx, const Args& args);
 int cmd_show(Context& ctx, const Args& args);
+int cmd_check(Context& ctx, const Args& args);
+int cmd_rebless(Context& ctx, const Args& args);
+int cmd_resolve(Context& ctx, const Args& args);
+int cmd_backup(Context& ctx, const Args& args);
+int cmd_reset(Context& ctx, const Args& args);
 
 // Implementation of the template above.
 template <typename F>

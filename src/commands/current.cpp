@@ -2,13 +2,15 @@
 #include <ostream>
 
 #include "commands/commands.hpp"
+#include "util/json.hpp"
 
 namespace runner {
 namespace po = boost::program_options;
 
 int cmd_current(Context& ctx, const Args& args) {
     po::options_description options("Options");
-    options.add_options()("verbose,v", po::bool_switch(), "show each revision in full");
+    options.add_options()("verbose,v", po::bool_switch(), "show each revision in full")(
+        "format", po::value<std::string>()->default_value("text"), "text or json");
     const auto vm = parse_args(ctx, args, "current [-v]",
                                "Show the revision(s) the database is at. Never creates or changes "
                                "the database.",
@@ -17,9 +19,23 @@ int cmd_current(Context& ctx, const Args& args) {
         return kExitOk;
     }
     const bool verbose = (*vm)["verbose"].as<bool>();
+    const bool json = parse_format((*vm)["format"].as<std::string>());
     const RevisionGraph& graph = ctx.graph();
     Database& db = ctx.db(OpenMode::kReadOnly);
     const VersionState state = ctx.state(db);
+    if (json) {
+        const AppliedInfo info = ctx.applied_info();
+        std::vector<std::string> items;
+        for (const Rev r : graph.current_heads(state.rows)) {
+            items.push_back(revision_json(graph, r, &info, true));
+        }
+        ctx.out() << JsonObject()
+                         .add("database", db.describe())
+                         .add_raw("current", json_array(items))
+                         .str()
+                  << "\n";
+        return kExitOk;
+    }
     if (verbose) {
         ctx.out() << "Current revision(s) for " << db.describe() << ":\n";
     }

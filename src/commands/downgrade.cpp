@@ -2,7 +2,9 @@
 #include <ostream>
 
 #include "commands/commands.hpp"
-#include "exec/executor.hpp"
+#include "commands/run_plan.hpp"
+#include "exec/offline_sql.hpp"
+#include "plan/target.hpp"
 
 namespace runner {
 namespace po = boost::program_options;
@@ -11,10 +13,18 @@ int cmd_downgrade(Context& ctx, const Args& args) {
     po::options_description options("Options");
     po::options_description arguments;
     arguments.add_options()("target", po::value<std::string>()->required(), "target");
+    options.add_options()("sql", po::bool_switch(),
+                          "print the SQL script instead of running it (TARGET must be FROM:TO)")(
+        "atomic", po::bool_switch(), "run the whole plan in one transaction: all or nothing")(
+        "backup", po::bool_switch(), "back up the database first (SQLite online backup)")(
+        "resume", po::bool_switch(),
+        "continue a failed non-transactional migration at the statement that failed")(
+        "format", po::value<std::string>()->default_value("text"),
+        "text or json (a report on stdout)");
     po::positional_options_description positional;
     positional.add("target", 1);
     const auto vm = parse_args(
-        ctx, args, "downgrade TARGET",
+        ctx, args, "downgrade [--sql] [--atomic] [--backup] [--resume] [--format json] TARGET",
         "Revert applied migrations above the target, newest first, each in its own transaction.\n"
         "TARGET: -N, REV (or a unique prefix), base, LABEL@base, LABEL@-N, REV-N.",
         options, arguments, positional);
@@ -22,22 +32,36 @@ int cmd_downgrade(Context& ctx, const Args& args) {
         return kExitOk;
     }
     const auto target = (*vm)["target"].as<std::string>();
-    if (target.find(':') != std::string::npos) {
-        throw UsageError("Range revision not allowed: '" + target +
-                         "' (ranges are for history and offline SQL)");
-    }
+    const bool json = parse_format((*vm)["format"].as<std::string>());
+    const bool atomic = (*vm)["atomic"].as<bool>();
     const RevisionGraph& graph = ctx.graph();
-    const VersionState state = ctx.state(ctx.db(OpenMode::kReadOnly));
-    const auto plan =
-        with_target(graph, target, [&] { return plan_downgrade(graph, state, target); });
-    if (plan.steps.empty()) {
-        ctx.err() << "Nothing to downgrade: " << ctx.db(OpenMode::kReadOnly).describe()
-                  << " has nothing applied above '" << target << "'\n";
+    if ((*vm)["sql"].as<bool>()) {
+        const auto range = parse_range(target);
+        if (!range || range->lower.empty()) {
+            throw UsageError(
+                "downgrade with --sql requires FROM:TO (the database is not read), e.g. "
+                "'downgrade --sql head:base'");
+        }
+        const VersionState from = with_target(graph, range->lower, [&] {
+            return state_from_applied(graph, graph.get_revisions(range->lower));
+        });
+        const std::string to = range->upper.empty() ? "base" : range->upper;
+        const auto plan = with_target(graph, to, [&] { return plan_downgrade(graph, from, to); });
+        ctx.out() << offline_script(
+            graph, ctx.db(OpenMode::kReadOnly), plan.steps, Direction::kDowngrade,
+            OfflineOptions{atomic, "runner downgrade " + target + " --sql"}, current_identity());
         return kExitOk;
     }
-    Executor executor(graph, ctx.db(OpenMode::kReadWrite), ctx.err());
-    executor.run(plan.steps, Direction::kDowngrade);
-    return kExitOk;
+    if (target.find(':') != std::string::npos) {
+        throw UsageError("Range revision not allowed: '" + target +
+                         "' (ranges are for history and --sql)");
+    }
+    const auto loaded = ctx.load(ctx.db(OpenMode::kReadOnly));
+    const auto plan =
+        with_target(graph, target, [&] { return plan_downgrade(graph, loaded.state, target); });
+    return run_plan(ctx, loaded, plan.steps,
+                    PlanRequest{Direction::kDowngrade, target, atomic, (*vm)["backup"].as<bool>(),
+                                (*vm)["resume"].as<bool>(), json});
 }
 
 }  // namespace runner

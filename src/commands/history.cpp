@@ -4,6 +4,7 @@
 
 #include "commands/commands.hpp"
 #include "plan/target.hpp"
+#include "util/json.hpp"
 
 namespace runner {
 namespace po = boost::program_options;
@@ -13,7 +14,9 @@ int cmd_history(Context& ctx, const Args& args) {
     options.add_options()("rev-range,r", po::value<std::string>(),
                           "LOWER:UPPER, e.g. base:head, -3:, current:, a:b")(
         "verbose,v", po::bool_switch(), "show each revision in full, with whether it is applied")(
-        "indicate-current,i", po::bool_switch(), "mark the database's current revision(s)");
+        "indicate-current,i", po::bool_switch(), "mark the database's current revision(s)")(
+        "format", po::value<std::string>()->default_value("text"),
+        "text or json (json includes what the database records, when reachable)");
     const auto vm = parse_args(ctx, args, "history [-v] [-i] [-r LOWER:UPPER]",
                                "List revisions, newest first.", options);
     if (!vm) {
@@ -21,6 +24,7 @@ int cmd_history(Context& ctx, const Args& args) {
     }
     const bool verbose = (*vm)["verbose"].as<bool>();
     const bool indicate = (*vm)["indicate-current"].as<bool>();
+    const bool json = parse_format((*vm)["format"].as<std::string>());
     std::string lower;
     std::string upper;
     if (vm->count("rev-range") != 0) {
@@ -35,12 +39,21 @@ int cmd_history(Context& ctx, const Args& args) {
     }
     const RevisionGraph& graph = ctx.graph();
     std::vector<Rev> rows;
-    if (indicate || lower == "current" || upper == "current") {
+    if (indicate || json || lower == "current" || upper == "current") {
         rows = ctx.state(ctx.db(OpenMode::kReadOnly)).rows;
     }
-    const AppliedInfo info = verbose ? ctx.applied_info() : AppliedInfo{};
+    const AppliedInfo info = verbose || json ? ctx.applied_info() : AppliedInfo{};
     const auto revs = with_target(graph, upper.empty() ? "heads" : upper,
                                   [&] { return history_range(graph, rows, lower, upper); });
+    if (json) {
+        std::vector<std::string> items;
+        for (const Rev r : revs) {
+            const bool current = std::find(rows.begin(), rows.end(), r) != rows.end();
+            items.push_back(revision_json(graph, r, &info, current));
+        }
+        ctx.out() << JsonObject().add_raw("revisions", json_array(items)).str() << "\n";
+        return kExitOk;
+    }
     std::string text;
     for (const Rev r : revs) {
         const bool current = indicate && std::find(rows.begin(), rows.end(), r) != rows.end();

@@ -2,12 +2,15 @@
 #include <ostream>
 
 #include "commands/commands.hpp"
+#include "util/json.hpp"
 
 namespace runner {
 namespace po = boost::program_options;
 
 int cmd_show(Context& ctx, const Args& args) {
     po::options_description options("Options");
+    options.add_options()("format", po::value<std::string>()->default_value("text"),
+                          "text or json");
     po::options_description arguments;
     arguments.add_options()("rev", po::value<std::string>()->required(), "revision");
     po::positional_options_description positional;
@@ -27,6 +30,14 @@ int cmd_show(Context& ctx, const Args& args) {
         revs = with_target(graph, rev, [&] { return graph.get_revisions(rev); });
     }
     const AppliedInfo info = ctx.applied_info();
+    if (parse_format((*vm)["format"].as<std::string>())) {
+        std::vector<std::string> items;
+        for (const Rev r : revs) {
+            items.push_back(revision_json(graph, r, &info));
+        }
+        ctx.out() << JsonObject().add_raw("revisions", json_array(items)).str() << "\n";
+        return kExitOk;
+    }
     for (const Rev r : revs) {
         ctx.out() << log_entry(graph, r, false, &info);
     }

@@ -54,21 +54,28 @@ int cmd_stamp(Context& ctx, const Args& args) {
             "(heads: " +
             join(e.heads(), ", ") + ")");
     }
-    std::vector<Rev> before_applied;
-    std::vector<Rev> after_applied;
+    // The applied set becomes the closure of the new rows: revisions leaving it are unstamped,
+    // new ones stamped (each with its file's checksum, so later edits show up as drift).
     const RevSet after = graph.ancestors(rows, true);
-    for (Rev r = 0; r < graph.size(); ++r) {
-        if (before.applied[r]) {
-            before_applied.push_back(r);
+    std::vector<std::string> removed;
+    std::vector<Rev> added;
+    if (purge) {
+        for (const auto& record : ctx.db(OpenMode::kReadOnly).applied()) {
+            removed.push_back(record.revision);
         }
-        if (after[r]) {
-            after_applied.push_back(r);
+    }
+    for (Rev r = 0; r < graph.size(); ++r) {
+        if (!purge && before.applied[r] && !after[r]) {
+            removed.push_back(graph.id(r));
+        }
+        if (after[r] && (purge || !before.applied[r])) {
+            added.push_back(r);
         }
     }
     ctx.err() << "Running stamp_revision " << list(graph, before.rows) << " -> "
               << list(graph, rows) << "\n";
-    Executor(graph, ctx.db(OpenMode::kReadWrite), ctx.err())
-        .stamp(before_applied, after_applied, purge);
+    Executor(graph, ctx.db(OpenMode::kReadWrite), ctx.err(), current_identity())
+        .stamp(removed, added, purge);
     return kExitOk;
 }
 

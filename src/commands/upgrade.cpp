@@ -2,8 +2,9 @@
 #include <ostream>
 
 #include "commands/commands.hpp"
-#include "exec/executor.hpp"
-#include "util/text.hpp"
+#include "commands/run_plan.hpp"
+#include "exec/offline_sql.hpp"
+#include "plan/target.hpp"
 
 namespace runner {
 namespace po = boost::program_options;
@@ -12,10 +13,18 @@ int cmd_upgrade(Context& ctx, const Args& args) {
     po::options_description options("Options");
     po::options_description arguments;
     arguments.add_options()("target", po::value<std::string>()->required(), "target");
+    options.add_options()("sql", po::bool_switch(),
+                          "print the SQL script instead of running it (TARGET may be FROM:TO)")(
+        "atomic", po::bool_switch(), "run the whole plan in one transaction: all or nothing")(
+        "backup", po::bool_switch(), "back up the database first (SQLite online backup)")(
+        "resume", po::bool_switch(),
+        "continue a failed non-transactional migration at the statement that failed")(
+        "format", po::value<std::string>()->default_value("text"),
+        "text or json (a report on stdout)");
     po::positional_options_description positional;
     positional.add("target", 1);
     const auto vm = parse_args(
-        ctx, args, "upgrade TARGET",
+        ctx, args, "upgrade [--sql] [--atomic] [--backup] [--resume] [--format json] TARGET",
         "Apply every migration the target needs that the database lacks, oldest first, each in "
         "its\n"
         "own transaction. TARGET: head, heads, REV (or a unique prefix), LABEL@head, +N, REV+N.",
@@ -24,22 +33,37 @@ int cmd_upgrade(Context& ctx, const Args& args) {
         return kExitOk;
     }
     const auto target = (*vm)["target"].as<std::string>();
-    if (target.find(':') != std::string::npos) {
-        throw UsageError("Range revision not allowed: '" + target +
-                         "' (ranges are for history and offline SQL)");
-    }
+    const bool json = parse_format((*vm)["format"].as<std::string>());
+    const bool atomic = (*vm)["atomic"].as<bool>();
     const RevisionGraph& graph = ctx.graph();
-    const VersionState state = ctx.state(ctx.db(OpenMode::kReadOnly));
-    const auto steps =
-        with_target(graph, target, [&] { return plan_upgrade(graph, state, target); });
-    if (steps.empty()) {
-        ctx.err() << "Nothing to upgrade: " << ctx.db(OpenMode::kReadOnly).describe()
-                  << " already has every migration '" << target << "' needs\n";
+    if ((*vm)["sql"].as<bool>()) {
+        VersionState from;
+        std::string to = target;
+        if (const auto range = parse_range(target)) {
+            from = with_target(graph, range->lower, [&] {
+                return state_from_applied(
+                    graph, graph.get_revisions(range->lower.empty() ? "base" : range->lower));
+            });
+            to = range->upper.empty() ? "heads" : range->upper;
+        } else {
+            from = ctx.state(ctx.db(OpenMode::kReadOnly));
+        }
+        const auto steps = with_target(graph, to, [&] { return plan_upgrade(graph, from, to); });
+        ctx.out() << offline_script(graph, ctx.db(OpenMode::kReadOnly), steps, Direction::kUpgrade,
+                                    OfflineOptions{atomic, "runner upgrade " + target + " --sql"},
+                                    current_identity());
         return kExitOk;
     }
-    Executor executor(graph, ctx.db(OpenMode::kReadWrite), ctx.err());
-    executor.run(steps, Direction::kUpgrade);
-    return kExitOk;
+    if (target.find(':') != std::string::npos) {
+        throw UsageError("Range revision not allowed: '" + target +
+                         "' (ranges are for history and --sql)");
+    }
+    const auto loaded = ctx.load(ctx.db(OpenMode::kReadOnly));
+    const auto steps =
+        with_target(graph, target, [&] { return plan_upgrade(graph, loaded.state, target); });
+    return run_plan(ctx, loaded, steps,
+                    PlanRequest{Direction::kUpgrade, target, atomic, (*vm)["backup"].as<bool>(),
+                                (*vm)["resume"].as<bool>(), json});
 }
 
 }  // namespace runner

@@ -6,13 +6,15 @@
 namespace runner {
 
 std::unique_ptr<Database> open_sqlite(const std::string& path, const std::string& shown,
-                                      OpenMode mode, const std::string& version_table);
+                                      OpenMode mode, const OpenOptions& options);
 
 StatementError::StatementError(std::string origin, int line, std::string db_message,
-                               std::string excerpt)
+                               std::string excerpt, int statement)
     : Error(origin + ":" + std::to_string(line) + ": " + db_message),
       line_(line),
-      excerpt_(std::move(excerpt)) {}
+      statement_(statement),
+      excerpt_(std::move(excerpt)),
+      db_message_(std::move(db_message)) {}
 
 std::string mask_secrets(const std::string& url) {
     const auto scheme_end = url.find("://");
@@ -33,9 +35,9 @@ std::string mask_secrets(const std::string& url) {
 }
 
 std::unique_ptr<Database> open_database(const std::string& url, OpenMode mode,
-                                        const std::string& version_table) {
-    if (!is_identifier(version_table)) {
-        throw Error("version_table '" + printable(version_table) +
+                                        const OpenOptions& options) {
+    if (!is_identifier(options.version_table)) {
+        throw Error("version_table '" + printable(options.version_table) +
                     "' must be a plain identifier (letters, digits, '_')");
     }
     const auto scheme_end = url.find("://");
@@ -44,7 +46,7 @@ std::unique_ptr<Database> open_database(const std::string& url, OpenMode mode,
             throw Error(
                 "no database given: use --db PATH, set DATABASE_URL, or put 'db =' in runner.ini");
         }
-        return open_sqlite(url, url, mode, version_table);
+        return open_sqlite(url, url, mode, options);
     }
     const std::string scheme = url.substr(0, scheme_end);
     if (scheme == "sqlite") {
@@ -62,7 +64,7 @@ std::unique_ptr<Database> open_database(const std::string& url, OpenMode mode,
         if (rest.empty()) {
             throw Error("database URL '" + url + "' names no file");
         }
-        return open_sqlite(rest, mask_secrets(url), mode, version_table);
+        return open_sqlite(rest, mask_secrets(url), mode, options);
     }
     throw Error("database URL '" + mask_secrets(url) + "' uses '" + printable(scheme) +
                 "', which this runner does not support yet (only sqlite)");

@@ -20,16 +20,43 @@ struct AppliedRecord {
     std::string how;       // "upgrade" or "stamp"
 };
 
+// One entry of the audit log: every applied, reverted, stamped, reblessed or failed step.
+struct LogEntry {
+    std::string at;  // UTC, "YYYY-MM-DD HH:MM:SS"
+    std::string revision;
+    std::string action;  // upgrade, downgrade, stamp, unstamp, rebless, resolve, failed
+    std::int64_t duration_ms = 0;
+    std::string checksum;
+    std::string user;
+    std::string host;
+    std::string detail;  // a rebless reason, or the error of a failed step
+};
+
+// A non-transactional migration that stopped part-way: what ran, and where it failed.
+struct PartialRecord {
+    std::string revision;
+    std::string direction;  // upgrade or downgrade
+    int statement = 0;      // 1-based index of the statement that failed
+    int line = 0;
+    std::string error;
+    std::string at;
+};
+
 // A statement in a migration failed. what() is "<origin>:<line>: <database message>".
 class StatementError : public Error {
   public:
-    StatementError(std::string origin, int line, std::string db_message, std::string excerpt);
+    StatementError(std::string origin, int line, std::string db_message, std::string excerpt,
+                   int statement = 0);
     int line() const { return line_; }
+    int statement() const { return statement_; }  // 1-based index in the script
     const std::string& excerpt() const { return excerpt_; }
+    const std::string& db_message() const { return db_message_; }
 
   private:
     int line_;
+    int statement_;
     std::string excerpt_;
+    std::string db_message_;
 };
 
 enum class OpenMode {
@@ -56,20 +83,57 @@ class Database {
     virtual void insert_applied(const AppliedRecord& record) = 0;
     virtual void delete_applied(const std::string& revision) = 0;
     virtual void delete_all_applied() = 0;
+    virtual void update_checksum(const std::string& revision, const std::string& checksum) = 0;
+
+    // The audit log, oldest first (empty when there is none).
+    virtual std::vector<LogEntry> log() = 0;
+    virtual void append_log(const LogEntry& entry) = 0;
+
+    // Non-transactional migrations that failed part-way.
+    virtual std::vector<PartialRecord> partials() = 0;
+    virtual void set_partial(const PartialRecord& record) = 0;
+    virtual void clear_partial(const std::string& revision) = 0;
+
+    // Foreign-key violations in the current state, as "table rowid N references parent",
+    // at most `limit` of them.
+    virtual std::vector<std::string> foreign_key_violations(int limit) = 0;
+
+    // Copies the whole database to `path` consistently while others may write (SQLite's online
+    // backup API). Throws when `path` exists.
+    virtual void backup_to(const std::string& path) = 0;
+    // The database file, for naming backups.
+    virtual std::string file_path() const = 0;
+    // Whether the database file exists (read-only opens of a missing file read as empty).
+    virtual bool exists() const = 0;
+
+    // SQL text of the bookkeeping, for offline scripts: the tables' DDL, and the statements
+    // that record or remove one applied revision together with its audit-log entry.
+    virtual std::string bookkeeping_schema_sql() const = 0;
+    virtual std::string record_applied_sql(const AppliedRecord& record,
+                                           const LogEntry& entry) const = 0;
+    virtual std::string remove_applied_sql(const std::string& revision,
+                                           const LogEntry& entry) const = 0;
 
     // Transactions. begin() takes the write lock at once (SQLite: BEGIN IMMEDIATE).
     virtual void begin() = 0;
     virtual void commit() = 0;
     virtual void rollback() noexcept = 0;
 
-    // Runs every statement of `sql` in order, as the database parses them. `origin` names the
-    // file in errors. Throws StatementError at the first failing statement.
-    virtual void execute_script(std::string_view sql, const std::string& origin) = 0;
+    // Runs every statement of `sql` in order, as the database parses them, skipping the first
+    // `skip` statements (resuming a failed non-transactional migration). `origin` names the
+    // file in errors. Throws StatementError at the first failing statement; returns how many
+    // statements the script has.
+    virtual int execute_script(std::string_view sql, const std::string& origin, int skip = 0) = 0;
+};
+
+struct OpenOptions {
+    std::string version_table = "runner_version";
+    int lock_timeout_ms = 60'000;  // how long to wait for another writer before failing
 };
 
 // Opens `url`: a path, or sqlite:///relative/path, sqlite:////absolute/path.
 std::unique_ptr<Database> open_database(const std::string& url, OpenMode mode,
-                                        const std::string& version_table);
+                                        const OpenOptions& options);
 
 // Replaces the password in scheme://user:password@host URLs with "***".
 std::string mask_secrets(const std::string& url);

@@ -46,6 +46,16 @@ const char* skip_blanks_and_comments(const char* p, const char* end) {
     return p;
 }
 
+// Where the statement starting at `p` ends (just after its ';'), by sqlite3_complete().
+const char* end_of_statement(const char* p, const char* end) {
+    for (const char* semi = p; semi < end; ++semi) {
+        if (*semi == ';' && sqlite3_complete(std::string(p, semi + 1).c_str())) {
+            return semi + 1;
+        }
+    }
+    return end;
+}
+
 // Counts lines incrementally as execution moves forward through a script.
 class LineCounter {
   public:
@@ -153,6 +163,8 @@ class SqliteDatabase final : public Database {
           path_(std::move(path)),
           shown_(std::move(shown)),
           table_(std::move(version_table)),
+          log_table_(table_ + "_log"),
+          partial_table_(table_ + "_partial"),
           created_(created) {}
 
     // A database file this run created but left empty (its first migration failed) is removed,
@@ -177,16 +189,18 @@ class SqliteDatabase final : public Database {
     }
 
     std::string describe() const override { return shown_; }
+    std::string file_path() const override { return path_; }
+    bool exists() const override { return db_ != nullptr; }
 
     std::vector<AppliedRecord> applied() override {
         std::vector<AppliedRecord> out;
-        if (!db_ || !table_exists()) {
+        if (!db_ || !table_exists(table_)) {
             return out;
         }
         auto stmt =
             prepare("SELECT revision, applied_at, duration_ms, COALESCE(checksum, ''), how FROM " +
                     table_ + " ORDER BY applied_at, rowid");
-        while (step(stmt.get(), "reading the version table")) {
+        while (step(stmt.get(), "reading the version table " + table_)) {
             AppliedRecord r;
             r.revision = text(stmt.get(), 0);
             r.applied_at = text(stmt.get(), 1);
@@ -199,24 +213,45 @@ class SqliteDatabase final : public Database {
     }
 
     void ensure_version_table() override {
-        exec("CREATE TABLE IF NOT EXISTS " + table_ +
-                 " (\n"
-                 "    revision TEXT NOT NULL PRIMARY KEY,\n"
-                 "    applied_at TEXT NOT NULL,\n"
-                 "    duration_ms INTEGER NOT NULL DEFAULT 0,\n"
-                 "    checksum TEXT,\n"
-                 "    how TEXT NOT NULL DEFAULT 'upgrade'\n"
-                 ")",
-             "creating the version table " + table_);
+        if (tables_ready_ ||
+            (table_exists(table_) && table_exists(log_table_) && table_exists(partial_table_))) {
+            tables_ready_ = true;
+            return;
+        }
+        for (const auto& ddl : schema_statements()) {
+            exec(ddl, "creating the bookkeeping tables " + table_ + ", " + log_table_ + ", " +
+                          partial_table_);
+        }
+        tables_ready_ = true;
+    }
+
+    std::string bookkeeping_schema_sql() const override {
+        std::string out;
+        for (const auto& ddl : schema_statements()) {
+            out += ddl + ";\n";
+        }
+        return out;
+    }
+
+    std::string record_applied_sql(const AppliedRecord& r, const LogEntry& e) const override {
+        return "INSERT INTO " + table_ +
+               " (revision, applied_at, duration_ms, checksum, how) VALUES (" + quote(r.revision) +
+               ", " + kNowSql + ", 0, " + quote_or_null(r.checksum) + ", " + quote(r.how) + ");\n" +
+               log_sql(e);
+    }
+
+    std::string remove_applied_sql(const std::string& revision, const LogEntry& e) const override {
+        return "DELETE FROM " + table_ + " WHERE revision = " + quote(revision) + ";\n" +
+               log_sql(e);
     }
 
     bool is_applied(const std::string& revision) override {
-        if (!db_ || !table_exists()) {
+        if (!db_ || !table_exists(table_)) {
             return false;
         }
         auto stmt = prepare("SELECT 1 FROM " + table_ + " WHERE revision = ?");
         bind(stmt.get(), 1, revision);
-        return step(stmt.get(), "reading the version table");
+        return step(stmt.get(), "reading the version table " + table_);
     }
 
     void insert_applied(const AppliedRecord& record) override {
@@ -226,11 +261,7 @@ class SqliteDatabase final : public Database {
         bind(stmt.get(), 1, record.revision);
         bind(stmt.get(), 2, record.applied_at);
         sqlite3_bind_int64(stmt.get(), 3, record.duration_ms);
-        if (record.checksum.empty()) {
-            sqlite3_bind_null(stmt.get(), 4);
-        } else {
-            bind(stmt.get(), 4, record.checksum);
-        }
+        bind_or_null(stmt.get(), 4, record.checksum);
         bind(stmt.get(), 5, record.how);
         step(stmt.get(), "recording revision " + record.revision + " in " + table_);
     }
@@ -246,8 +277,153 @@ class SqliteDatabase final : public Database {
     }
 
     void delete_all_applied() override {
-        if (table_exists()) {
+        if (table_exists(table_)) {
             exec("DELETE FROM " + table_, "clearing " + table_);
+        }
+    }
+
+    void update_checksum(const std::string& revision, const std::string& checksum) override {
+        auto stmt = prepare("UPDATE " + table_ + " SET checksum = ? WHERE revision = ?");
+        bind(stmt.get(), 1, checksum);
+        bind(stmt.get(), 2, revision);
+        step(stmt.get(), "updating the checksum of " + revision);
+        if (sqlite3_changes(db_.get()) != 1) {
+            throw Error("revision " + revision + " is not recorded as applied in " + shown_);
+        }
+    }
+
+    std::vector<LogEntry> log() override {
+        std::vector<LogEntry> out;
+        if (!db_ || !table_exists(log_table_)) {
+            return out;
+        }
+        auto stmt = prepare(
+            "SELECT at, revision, action, duration_ms, COALESCE(checksum, ''), COALESCE(user, ''), "
+            "COALESCE(host, ''), COALESCE(detail, '') FROM " +
+            log_table_ + " ORDER BY id");
+        while (step(stmt.get(), "reading the audit log " + log_table_)) {
+            LogEntry e;
+            e.at = text(stmt.get(), 0);
+            e.revision = text(stmt.get(), 1);
+            e.action = text(stmt.get(), 2);
+            e.duration_ms = sqlite3_column_int64(stmt.get(), 3);
+            e.checksum = text(stmt.get(), 4);
+            e.user = text(stmt.get(), 5);
+            e.host = text(stmt.get(), 6);
+            e.detail = text(stmt.get(), 7);
+            out.push_back(std::move(e));
+        }
+        return out;
+    }
+
+    void append_log(const LogEntry& e) override {
+        auto stmt = prepare("INSERT INTO " + log_table_ +
+                            " (at, revision, action, duration_ms, checksum, user, host, detail) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        bind(stmt.get(), 1, e.at);
+        bind(stmt.get(), 2, e.revision);
+        bind(stmt.get(), 3, e.action);
+        sqlite3_bind_int64(stmt.get(), 4, e.duration_ms);
+        bind_or_null(stmt.get(), 5, e.checksum);
+        bind_or_null(stmt.get(), 6, e.user);
+        bind_or_null(stmt.get(), 7, e.host);
+        bind_or_null(stmt.get(), 8, e.detail);
+        step(stmt.get(), "writing the audit log " + log_table_);
+    }
+
+    std::vector<PartialRecord> partials() override {
+        std::vector<PartialRecord> out;
+        if (!db_ || !table_exists(partial_table_)) {
+            return out;
+        }
+        auto stmt = prepare("SELECT revision, direction, statement, line, error, at FROM " +
+                            partial_table_ + " ORDER BY at, revision");
+        while (step(stmt.get(), "reading " + partial_table_)) {
+            PartialRecord p;
+            p.revision = text(stmt.get(), 0);
+            p.direction = text(stmt.get(), 1);
+            p.statement = sqlite3_column_int(stmt.get(), 2);
+            p.line = sqlite3_column_int(stmt.get(), 3);
+            p.error = text(stmt.get(), 4);
+            p.at = text(stmt.get(), 5);
+            out.push_back(std::move(p));
+        }
+        return out;
+    }
+
+    void set_partial(const PartialRecord& p) override {
+        auto stmt =
+            prepare("INSERT OR REPLACE INTO " + partial_table_ +
+                    " (revision, direction, statement, line, error, at) VALUES (?, ?, ?, ?, ?, ?)");
+        bind(stmt.get(), 1, p.revision);
+        bind(stmt.get(), 2, p.direction);
+        sqlite3_bind_int(stmt.get(), 3, p.statement);
+        sqlite3_bind_int(stmt.get(), 4, p.line);
+        bind(stmt.get(), 5, p.error);
+        bind(stmt.get(), 6, p.at);
+        step(stmt.get(), "recording the failed statement of " + p.revision);
+    }
+
+    void clear_partial(const std::string& revision) override {
+        if (!table_exists(partial_table_)) {
+            return;
+        }
+        auto stmt = prepare("DELETE FROM " + partial_table_ + " WHERE revision = ?");
+        bind(stmt.get(), 1, revision);
+        step(stmt.get(), "clearing the failed-statement record of " + revision);
+    }
+
+    std::vector<std::string> foreign_key_violations(int limit) override {
+        std::vector<std::string> out;
+        auto stmt = prepare("PRAGMA foreign_key_check");
+        while (step(stmt.get(), "checking foreign keys") && static_cast<int>(out.size()) < limit) {
+            const bool has_rowid = sqlite3_column_type(stmt.get(), 1) != SQLITE_NULL;
+            out.push_back(text(stmt.get(), 0) +
+                          (has_rowid ? " rowid " + text(stmt.get(), 1) : std::string(" row")) +
+                          " references a missing row in " + text(stmt.get(), 2));
+        }
+        return out;
+    }
+
+    void backup_to(const std::string& path) override {
+        struct stat st {};
+        if (::stat(path.c_str(), &st) == 0) {
+            throw Error("backup file " + path + " already exists; not overwriting it");
+        }
+        sqlite3* raw = nullptr;
+        const int rc = sqlite3_open_v2(path.c_str(), &raw,
+                                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+        Connection dest(raw);
+        if (rc != SQLITE_OK) {
+            throw Error("cannot create backup file " + path + ": " +
+                        (dest ? sqlite3_errmsg(dest.get()) : sqlite3_errstr(rc)));
+        }
+        struct BackupFinisher {
+            void operator()(sqlite3_backup* b) const noexcept { sqlite3_backup_finish(b); }
+        };
+        std::unique_ptr<sqlite3_backup, BackupFinisher> backup(
+            sqlite3_backup_init(dest.get(), "main", db_.get(), "main"));
+        if (!backup) {
+            const std::string why = sqlite3_errmsg(dest.get());
+            dest.reset();
+            std::remove(path.c_str());
+            throw Error("cannot back up " + shown_ + " to " + path + ": " + why);
+        }
+        int step_rc;
+        // Copy in chunks so writers are not locked out for the whole copy; a source change
+        // restarts the copy, which still ends consistent.
+        while ((step_rc = sqlite3_backup_step(backup.get(), 1024)) == SQLITE_OK ||
+               step_rc == SQLITE_BUSY || step_rc == SQLITE_LOCKED) {
+            if (step_rc != SQLITE_OK) {
+                sqlite3_sleep(20);
+            }
+        }
+        backup.reset();
+        if (step_rc != SQLITE_DONE) {
+            const std::string why = sqlite3_errstr(step_rc);
+            dest.reset();
+            std::remove(path.c_str());
+            throw Error("backing up " + shown_ + " to " + path + " failed: " + why);
         }
     }
 
@@ -259,7 +435,7 @@ class SqliteDatabase final : public Database {
         }
     }
 
-    void execute_script(std::string_view sql, const std::string& origin) override {
+    int execute_script(std::string_view sql, const std::string& origin, int skip) override {
         if (sql.substr(0, 3) == "\xEF\xBB\xBF") {
             sql.remove_prefix(3);
         }
@@ -267,6 +443,17 @@ class SqliteDatabase final : public Database {
         const char* const end = start + sql.size();
         LineCounter lines(start);
         const char* tail = start;
+        int index = 0;
+        // Statements already run (resuming) are not even prepared: preparing "CREATE TABLE t"
+        // fails once t exists. SQLite's own sqlite3_complete() finds where each one ends.
+        while (index < skip && tail < end) {
+            const char* stmt_end = end_of_statement(tail, end);
+            if (skip_blanks_and_comments(tail, stmt_end) < stmt_end &&
+                *skip_blanks_and_comments(tail, stmt_end) != ';') {
+                ++index;
+            }
+            tail = stmt_end;
+        }
         while (tail < end) {
             const char* next = nullptr;
             sqlite3_stmt* raw = nullptr;
@@ -279,20 +466,27 @@ class SqliteDatabase final : public Database {
                 const bool located = offset >= 0 && tail + offset <= end;
                 const char* at = located ? tail + offset : first;
                 throw StatementError(origin, lines.line_at(at), message(),
-                                     excerpt_at(start, end, at, located));
+                                     excerpt_at(start, end, at, located), index + 1);
             }
             if (!stmt) {
-                break;  // only blanks and comments remain
+                if (next == tail) {
+                    break;  // only blanks and comments remain
+                }
+                tail = next;  // an empty statement (";"): go on, as sqlite3_exec does
+                continue;
             }
+            ++index;
+            tail = next;
             const int line = lines.line_at(first);
             int step_rc;
             while ((step_rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
             }
             if (step_rc != SQLITE_DONE) {
-                throw StatementError(origin, line, message(), excerpt_at(start, end, first, false));
+                throw StatementError(origin, line, message(), excerpt_at(start, end, first, false),
+                                     index);
             }
-            tail = next;
         }
+        return index;
     }
 
   private:
@@ -334,10 +528,10 @@ class SqliteDatabase final : public Database {
         }
     }
 
-    bool table_exists() {
+    bool table_exists(const std::string& name) {
         auto stmt = prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
-        bind(stmt.get(), 1, table_);
-        return step(stmt.get(), "looking for the version table " + table_);
+        bind(stmt.get(), 1, name);
+        return step(stmt.get(), "looking for the table " + name);
     }
 
     void bind(sqlite3_stmt* stmt, int index, const std::string& value) {
@@ -345,6 +539,71 @@ class SqliteDatabase final : public Database {
                               SQLITE_TRANSIENT) != SQLITE_OK) {
             fail("binding a parameter");
         }
+    }
+
+    void bind_or_null(sqlite3_stmt* stmt, int index, const std::string& value) {
+        if (value.empty()) {
+            sqlite3_bind_null(stmt, index);
+        } else {
+            bind(stmt, index, value);
+        }
+    }
+
+    static constexpr const char* kNowSql = "strftime('%Y-%m-%d %H:%M:%S', 'now')";
+
+    static std::string quote(const std::string& value) {
+        std::string out = "'";
+        for (const char c : value) {
+            out += c == '\'' ? "''" : std::string(1, c);
+        }
+        return out + "'";
+    }
+    static std::string quote_or_null(const std::string& value) {
+        return value.empty() ? "NULL" : quote(value);
+    }
+
+    std::string log_sql(const LogEntry& e) const {
+        return "INSERT INTO " + log_table_ +
+               " (at, revision, action, duration_ms, checksum, user, host, detail) VALUES (" +
+               kNowSql + ", " + quote(e.revision) + ", " + quote(e.action) + ", 0, " +
+               quote_or_null(e.checksum) + ", " + quote_or_null(e.user) + ", " +
+               quote_or_null(e.host) + ", " + quote_or_null(e.detail) + ");\n";
+    }
+
+    // The bookkeeping tables: applied revisions, the audit log, and failed non-transactional
+    // migrations awaiting --resume or `runner resolve`.
+    std::vector<std::string> schema_statements() const {
+        return {
+            "CREATE TABLE IF NOT EXISTS " + table_ +
+                " (\n"
+                "    revision TEXT NOT NULL PRIMARY KEY,\n"
+                "    applied_at TEXT NOT NULL,\n"
+                "    duration_ms INTEGER NOT NULL DEFAULT 0,\n"
+                "    checksum TEXT,\n"
+                "    how TEXT NOT NULL DEFAULT 'upgrade'\n"
+                ")",
+            "CREATE TABLE IF NOT EXISTS " + log_table_ +
+                " (\n"
+                "    id INTEGER PRIMARY KEY,\n"
+                "    at TEXT NOT NULL,\n"
+                "    revision TEXT NOT NULL,\n"
+                "    action TEXT NOT NULL,\n"
+                "    duration_ms INTEGER NOT NULL DEFAULT 0,\n"
+                "    checksum TEXT,\n"
+                "    user TEXT,\n"
+                "    host TEXT,\n"
+                "    detail TEXT\n"
+                ")",
+            "CREATE TABLE IF NOT EXISTS " + partial_table_ +
+                " (\n"
+                "    revision TEXT NOT NULL PRIMARY KEY,\n"
+                "    direction TEXT NOT NULL,\n"
+                "    statement INTEGER NOT NULL,\n"
+                "    line INTEGER NOT NULL,\n"
+                "    error TEXT NOT NULL,\n"
+                "    at TEXT NOT NULL\n"
+                ")",
+        };
     }
 
     static std::string text(sqlite3_stmt* stmt, int column) {
@@ -356,20 +615,24 @@ class SqliteDatabase final : public Database {
     std::string path_;
     std::string shown_;
     std::string table_;
+    std::string log_table_;
+    std::string partial_table_;
     bool created_;
+    bool tables_ready_ = false;  // the bookkeeping tables exist (they are never dropped)
 };
 
 }  // namespace
 
 std::unique_ptr<Database> open_sqlite(const std::string& path, const std::string& shown,
-                                      OpenMode mode, const std::string& version_table) {
+                                      OpenMode mode, const OpenOptions& options) {
     struct stat st {};
     const bool exists = ::stat(path.c_str(), &st) == 0;
     if (exists && S_ISDIR(st.st_mode)) {
         throw Error("database " + shown + " is a directory, not an SQLite file");
     }
     if (!exists && mode == OpenMode::kReadOnly) {
-        return std::make_unique<SqliteDatabase>(Connection(), path, shown, version_table, false);
+        return std::make_unique<SqliteDatabase>(Connection(), path, shown, options.version_table,
+                                                false);
     }
     const int flags = SQLITE_OPEN_NOMUTEX |
                       (mode == OpenMode::kReadOnly ? SQLITE_OPEN_READONLY
@@ -382,10 +645,12 @@ std::unique_ptr<Database> open_sqlite(const std::string& path, const std::string
         throw Error("cannot open database " + shown + ": " + why);
     }
     sqlite3_extended_result_codes(db.get(), 1);
-    sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
-    // Migrations that rebuild tables must not fire cascades: foreign keys stay off while they run.
+    sqlite3_busy_timeout(db.get(), options.lock_timeout_ms);
+    // Migrations that rebuild tables must not fire cascades: foreign keys stay off while they run
+    // (and are checked with PRAGMA foreign_key_check before each commit instead).
     sqlite3_exec(db.get(), "PRAGMA foreign_keys = OFF", nullptr, nullptr, nullptr);
-    return std::make_unique<SqliteDatabase>(std::move(db), path, shown, version_table, !exists);
+    return std::make_unique<SqliteDatabase>(std::move(db), path, shown, options.version_table,
+                                            !exists);
 }
 
 }  // namespace runner

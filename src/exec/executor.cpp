@@ -1,8 +1,12 @@
 // Runs a plan against a database: one transaction per migration, bookkeeping inside it.
 #include "exec/executor.hpp"
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
 #include <ostream>
 
@@ -11,6 +15,27 @@
 #include "util/text.hpp"
 
 namespace runner {
+namespace {
+
+constexpr int kViolationLimit = 10'000;
+
+class Stopwatch {
+  public:
+    std::int64_t ms() const {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now() - start_)
+            .count();
+    }
+
+  private:
+    std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+}  // namespace
+
+const char* direction_name(Direction direction) {
+    return direction == Direction::kUpgrade ? "upgrade" : "downgrade";
+}
 
 std::string utc_now() {
     const std::time_t now = std::time(nullptr);
@@ -19,6 +44,20 @@ std::string utc_now() {
     char buf[32];
     std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
     return buf;
+}
+
+Identity current_identity() {
+    Identity who;
+    if (const char* user = std::getenv("USER"); user != nullptr && *user != '\0') {
+        who.user = user;
+    } else if (const passwd* pw = getpwuid(geteuid()); pw != nullptr) {
+        who.user = pw->pw_name;
+    }
+    char host[256] = {};
+    if (gethostname(host, sizeof host - 1) == 0) {
+        who.host = host;
+    }
+    return who;
 }
 
 std::string describe_step(const RevisionGraph& graph, Rev rev, Direction direction) {
@@ -30,18 +69,37 @@ std::string describe_step(const RevisionGraph& graph, Rev rev, Direction directi
     return m.message.empty() ? text : text + ", " + m.message;
 }
 
-Executor::Executor(const RevisionGraph& graph, Database& db, std::ostream& progress)
-    : graph_(graph), db_(db), progress_(progress) {}
+Executor::Executor(const RevisionGraph& graph, Database& db, std::ostream& progress, Identity who)
+    : graph_(graph), db_(db), progress_(progress), who_(std::move(who)) {}
 
-std::vector<StepReport> Executor::run(const std::vector<Rev>& steps, Direction direction) {
-    std::vector<StepReport> done;
-    done.reserve(steps.size());
-    for (const Rev r : steps) {
-        if (auto report = run_one(r, direction)) {
-            done.push_back(*report);
+LogEntry Executor::entry(const std::string& revision, const std::string& action) const {
+    LogEntry e;
+    e.at = utc_now();
+    e.revision = revision;
+    e.action = action;
+    e.user = who_.user;
+    e.host = who_.host;
+    return e;
+}
+
+void Executor::run(const std::vector<Rev>& steps, Direction direction, const RunOptions& options) {
+    done_.clear();
+    done_.reserve(steps.size());
+    // Violations that exist before the run are the data's, not a migration's: only new ones fail.
+    fk_baseline_ =
+        db_.exists() ? db_.foreign_key_violations(kViolationLimit) : std::vector<std::string>{};
+    std::sort(fk_baseline_.begin(), fk_baseline_.end());
+    if (!options.atomic) {
+        for (const Rev r : steps) {
+            run_step(r, direction, options, false);
         }
+        return;
     }
-    return done;
+    Transaction txn(db_);
+    for (const Rev r : steps) {
+        run_step(r, direction, options, true);
+    }
+    txn.commit();
 }
 
 bool Executor::still_needed(Rev rev, Direction direction) {
@@ -72,89 +130,189 @@ bool Executor::still_needed(Rev rev, Direction direction) {
     return true;
 }
 
-std::optional<StepReport> Executor::run_one(Rev rev, Direction direction) {
+void Executor::check_foreign_keys(Rev rev, Direction direction) {
+    auto now = db_.foreign_key_violations(kViolationLimit);
+    std::vector<std::string> added;
+    for (auto& v : now) {
+        if (!std::binary_search(fk_baseline_.begin(), fk_baseline_.end(), v)) {
+            added.push_back(std::move(v));
+        }
+    }
+    if (added.empty()) {
+        return;
+    }
+    const Migration& m = graph_.migration(rev);
+    const std::size_t more = added.size() > 3 ? added.size() - 3 : 0;
+    added.resize(std::min<std::size_t>(added.size(), 3));
+    throw Error((direction == Direction::kUpgrade ? m.up_path : m.down_path) +
+                ": foreign key check failed after the migration ran, so it was rolled back: " +
+                join(added, "; ") + (more > 0 ? " (and " + std::to_string(more) + " more)" : ""));
+}
+
+void Executor::bookkeeping(Rev rev, Direction direction, const std::string& checksum,
+                           std::int64_t ms) {
+    const std::string& id = graph_.id(rev);
+    db_.ensure_version_table();
+    LogEntry e = entry(id, direction_name(direction));
+    e.duration_ms = ms;
+    if (direction == Direction::kUpgrade) {
+        db_.insert_applied(AppliedRecord{id, e.at, ms, checksum, "upgrade"});
+        e.checksum = checksum;
+    } else {
+        db_.delete_applied(id);
+    }
+    db_.append_log(e);
+    db_.clear_partial(id);
+}
+
+void Executor::run_step(Rev rev, Direction direction, const RunOptions& options,
+                        bool in_transaction) {
     const Migration& m = graph_.migration(rev);
     const bool up = direction == Direction::kUpgrade;
     const std::string& path = up ? m.up_path : m.down_path;
     const bool transactional = up ? m.up_transactional : m.down_transactional;
     progress_ << "Running " << describe_step(graph_, rev, direction)
               << (transactional ? "" : " (non-transactional)") << std::flush;
-
-    const auto started = std::chrono::steady_clock::now();
-    const auto elapsed_ms = [&started] {
-        return std::chrono::duration_cast<std::chrono::milliseconds>(
-                   std::chrono::steady_clock::now() - started)
-            .count();
+    const Stopwatch clock;
+    const auto skipped = [&] {
+        progress_ << " ... skipped: another run already did it" << std::endl;
+        done_.push_back(StepReport{rev, direction, 0, true});
     };
     try {
         const std::string body = read_file(path);
-        AppliedRecord record;
-        if (up) {
-            record.revision = m.revision;
-            record.checksum = migration_checksum(body);
-            record.how = "upgrade";
-        }
-        const auto bookkeeping = [&] {
-            if (up) {
-                db_.ensure_version_table();
-                record.applied_at = utc_now();
-                record.duration_ms = elapsed_ms();
-                db_.insert_applied(record);
-            } else {
-                db_.delete_applied(m.revision);
+        const std::string checksum = up ? migration_checksum(body) : std::string();
+        if (transactional || in_transaction) {
+            std::optional<Transaction> txn;
+            if (!in_transaction) {
+                txn.emplace(db_);
             }
-        };
-        if (transactional) {
-            Transaction txn(db_);
             if (!still_needed(rev, direction)) {
-                progress_ << " ... skipped: another run already did it" << std::endl;
-                return std::nullopt;
+                skipped();
+                return;
             }
             db_.execute_script(body, path);
-            bookkeeping();
-            txn.commit();
+            check_foreign_keys(rev, direction);
+            bookkeeping(rev, direction, checksum, clock.ms());
+            if (txn) {
+                txn->commit();
+            }
         } else {
+            int skip = 0;
             {
                 Transaction check(db_);
                 if (!still_needed(rev, direction)) {
-                    progress_ << " ... skipped: another run already did it" << std::endl;
-                    return std::nullopt;
+                    skipped();
+                    return;
+                }
+                for (const auto& p : db_.partials()) {
+                    if (p.revision == m.revision && p.direction == direction_name(direction) &&
+                        options.resume) {
+                        skip = p.statement - 1;
+                    }
                 }
             }
-            db_.execute_script(body, path);
+            try {
+                db_.execute_script(body, path, skip);
+            } catch (const StatementError& e) {
+                if (e.statement() == 1 && skip == 0) {
+                    throw;  // nothing ran: the database is unchanged, nothing to record
+                }
+                // Statements before this one stay applied: record where it stopped, so the next
+                // run can resume there or the DBA can mark it resolved.
+                {
+                    Transaction txn(db_);
+                    db_.ensure_version_table();
+                    db_.set_partial(PartialRecord{m.revision, direction_name(direction),
+                                                  e.statement(), e.line(), e.db_message(),
+                                                  utc_now()});
+                    LogEntry failed = entry(m.revision, "failed");
+                    failed.detail = std::string(direction_name(direction)) +
+                                    " stopped at statement " + std::to_string(e.statement()) +
+                                    " (line " + std::to_string(e.line()) + "): " + e.db_message();
+                    db_.append_log(failed);
+                    txn.commit();
+                }
+                throw StatementError(
+                    path, e.line(),
+                    e.db_message() +
+                        "; this migration is not transactional, so its statements "
+                        "before statement " +
+                        std::to_string(e.statement()) +
+                        " stayed applied: fix the cause and run the command again with --resume "
+                        "to continue at that statement, or finish it by hand and run 'runner "
+                        "resolve " +
+                        m.revision + "'",
+                    e.excerpt(), e.statement());
+            }
             Transaction txn(db_);
-            bookkeeping();
+            bookkeeping(rev, direction, checksum, clock.ms());
             txn.commit();
         }
     } catch (...) {
         progress_ << " ... failed" << std::endl;
         throw;
     }
-    const auto ms = elapsed_ms();
+    const auto ms = clock.ms();
     progress_ << " (" << ms << " ms)" << std::endl;
-    return StepReport{rev, direction, ms};
+    done_.push_back(StepReport{rev, direction, ms, false});
 }
 
-void Executor::stamp(const std::vector<Rev>& before, const std::vector<Rev>& after, bool purge) {
+void Executor::stamp(const std::vector<std::string>& removed, const std::vector<Rev>& added,
+                     bool purge) {
+    std::vector<std::pair<Rev, std::string>> checksums;
+    for (const Rev r : added) {
+        checksums.emplace_back(r, migration_checksum(read_file(graph_.migration(r).up_path)));
+    }
     Transaction txn(db_);
     db_.ensure_version_table();
     if (purge) {
         db_.delete_all_applied();
     }
-    const auto contains = [](const std::vector<Rev>& v, Rev r) {
-        return std::find(v.begin(), v.end(), r) != v.end();
-    };
-    for (const Rev r : before) {
-        if (!contains(after, r) && !purge) {
-            db_.delete_applied(graph_.id(r));
+    for (const auto& id : removed) {
+        if (!purge) {
+            db_.delete_applied(id);
         }
+        db_.append_log(entry(id, "unstamp"));
     }
-    const std::string now = utc_now();
-    for (const Rev r : after) {
-        if (purge || !contains(before, r)) {
-            db_.insert_applied(AppliedRecord{graph_.id(r), now, 0, "", "stamp"});
+    for (const auto& [r, sum] : checksums) {
+        LogEntry e = entry(graph_.id(r), "stamp");
+        e.checksum = sum;
+        db_.insert_applied(AppliedRecord{graph_.id(r), e.at, 0, sum, "stamp"});
+        db_.append_log(e);
+    }
+    txn.commit();
+}
+
+void Executor::rebless(Rev rev, const std::string& reason) {
+    const std::string sum = migration_checksum(read_file(graph_.migration(rev).up_path));
+    Transaction txn(db_);
+    db_.update_checksum(graph_.id(rev), sum);
+    LogEntry e = entry(graph_.id(rev), "rebless");
+    e.checksum = sum;
+    e.detail = reason;
+    db_.append_log(e);
+    txn.commit();
+}
+
+void Executor::resolve(Rev rev, Direction direction) {
+    const std::string sum = direction == Direction::kUpgrade
+                                ? migration_checksum(read_file(graph_.migration(rev).up_path))
+                                : std::string();
+    Transaction txn(db_);
+    db_.ensure_version_table();
+    const std::string& id = graph_.id(rev);
+    LogEntry e = entry(id, "resolve");
+    e.detail = std::string("finished ") + direction_name(direction) + " by hand";
+    if (direction == Direction::kUpgrade) {
+        if (!db_.is_applied(id)) {
+            db_.insert_applied(AppliedRecord{id, e.at, 0, sum, "upgrade"});
         }
+        e.checksum = sum;
+    } else if (db_.is_applied(id)) {
+        db_.delete_applied(id);
     }
+    db_.append_log(e);
+    db_.clear_partial(id);
     txn.commit();
 }
 

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -15,11 +14,26 @@ namespace runner {
 
 enum class Direction { kUpgrade, kDowngrade };
 
+const char* direction_name(Direction direction);
+
 struct StepReport {
     Rev rev = 0;
     Direction direction = Direction::kUpgrade;
     std::int64_t duration_ms = 0;
+    bool skipped = false;  // another run had already done it
 };
+
+struct RunOptions {
+    bool atomic = false;  // the whole plan in one transaction: all or nothing
+    bool resume = false;  // continue failed non-transactional migrations at their failed statement
+};
+
+// Who is running: recorded with every audit-log entry.
+struct Identity {
+    std::string user;
+    std::string host;
+};
+Identity current_identity();
 
 // The Alembic-style description of a step: "upgrade a, b -> c, message".
 std::string describe_step(const RevisionGraph& graph, Rev rev, Direction direction);
@@ -27,26 +41,41 @@ std::string describe_step(const RevisionGraph& graph, Rev rev, Direction directi
 class Executor {
   public:
     // Progress lines go to `progress` (stderr in the CLI), one per migration with its duration.
-    Executor(const RevisionGraph& graph, Database& db, std::ostream& progress);
+    Executor(const RevisionGraph& graph, Database& db, std::ostream& progress, Identity who);
 
     // Applies or reverts each revision in order, each in its own transaction (or none, for
-    // `transactional: false` files). Stops at the first failure: earlier steps stay done, the
-    // failed one leaves no trace (when transactional). Returns what completed.
-    std::vector<StepReport> run(const std::vector<Rev>& steps, Direction direction);
+    // `transactional: false` files), or all in one with `atomic`. Stops at the first failure:
+    // earlier steps stay done (unless atomic), the failed one leaves no trace when transactional.
+    // Each step re-checks the database under the write lock, so concurrent runs apply every
+    // migration once; foreign keys are checked before each commit.
+    void run(const std::vector<Rev>& steps, Direction direction, const RunOptions& options);
+    // What run() completed, also after it threw.
+    const std::vector<StepReport>& completed() const { return done_; }
 
-    // Rewrites the applied set to `applied` without running any migration (stamp).
-    void stamp(const std::vector<Rev>& applied_before, const std::vector<Rev>& applied_after,
-               bool purge);
+    // Rewrites the recorded revisions without running migrations: removes `removed` (all
+    // records with `purge`) and records `added` as stamped, with their files' checksums.
+    void stamp(const std::vector<std::string>& removed, const std::vector<Rev>& added, bool purge);
+
+    // Accepts the current text of an applied migration as intended: stores its checksum and
+    // logs the reason.
+    void rebless(Rev rev, const std::string& reason);
+
+    // Marks a migration that failed part-way (non-transactional) as finished by hand.
+    void resolve(Rev rev, Direction direction);
 
   private:
-    // Under the write lock: false when another run already did this step; throws when the
-    // database moved so that the step no longer fits.
     bool still_needed(Rev rev, Direction direction);
-    std::optional<StepReport> run_one(Rev rev, Direction direction);
+    void run_step(Rev rev, Direction direction, const RunOptions& options, bool in_transaction);
+    void bookkeeping(Rev rev, Direction direction, const std::string& checksum, std::int64_t ms);
+    void check_foreign_keys(Rev rev, Direction direction);
+    LogEntry entry(const std::string& revision, const std::string& action) const;
 
     const RevisionGraph& graph_;
     Database& db_;
     std::ostream& progress_;
+    Identity who_;
+    std::vector<StepReport> done_;
+    std::vector<std::string> fk_baseline_;  // violations present before the run
 };
 
 // Current UTC time as "YYYY-MM-DD HH:MM:SS".

@@ -10,6 +10,10 @@ namespace runner {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitError = 1;
 inline constexpr int kExitUsage = 2;
+// `runner check` only: what state the database is in.
+inline constexpr int kExitPending = 3;  // migrations not yet applied
+inline constexpr int kExitDrift = 4;    // applied migrations were edited since
+inline constexpr int kExitPartial = 5;  // a non-transactional migration stopped part-way
 
 // Any failure a user can act on: a bad file, a bad target, a database error. Exit 1.
 class Error : public std::runtime_error {

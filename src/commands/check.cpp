@@ -1,0 +1,104 @@
+// `runner check`: is the database at the heads, unedited, with nothing half-done? For pipelines.
+#include <ostream>
+
+#include "commands/commands.hpp"
+#include "exec/drift.hpp"
+#include "util/json.hpp"
+#include "util/text.hpp"
+
+namespace runner {
+namespace po = boost::program_options;
+
+int cmd_check(Context& ctx, const Args& args) {
+    po::options_description options("Options");
+    options.add_options()("format", po::value<std::string>()->default_value("text"),
+                          "text or json");
+    const auto vm = parse_args(
+        ctx, args, "check [--format json]",
+        "Check the database against the migration files without changing anything. Exit codes:\n"
+        "  0 at the heads, nothing edited    3 migrations pending\n"
+        "  4 applied migrations were edited (drift)    5 a non-transactional migration failed\n"
+        "    part-way and awaits --resume or 'runner resolve'    1 error",
+        options);
+    if (!vm) {
+        return kExitOk;
+    }
+    const bool json = parse_format((*vm)["format"].as<std::string>());
+    const RevisionGraph& graph = ctx.graph();
+    Database& db = ctx.db(OpenMode::kReadOnly);
+    const auto loaded = ctx.load(db);
+    const auto pending = plan_upgrade(graph, loaded.state, "heads");
+    const auto drift = find_drift(graph, loaded.records);
+    const auto& partials = loaded.partials;
+    const int code = !drift.empty()      ? kExitDrift
+                     : !partials.empty() ? kExitPartial
+                     : !pending.empty()  ? kExitPending
+                                         : kExitOk;
+    const char* status = code == kExitDrift     ? "drift"
+                         : code == kExitPartial ? "failed"
+                         : code == kExitPending ? "pending"
+                                                : "ok";
+    const auto ids = [&graph](const std::vector<Rev>& revs) {
+        std::vector<std::string> out;
+        for (const Rev r : revs) {
+            out.push_back(graph.id(r));
+        }
+        return out;
+    };
+    if (json) {
+        std::vector<std::string> drift_json;
+        for (const auto& d : drift) {
+            drift_json.push_back(JsonObject()
+                                     .add("revision", graph.id(d.rev))
+                                     .add("path", d.path)
+                                     .add("applied_at", d.applied_at)
+                                     .add("recorded_checksum", d.recorded)
+                                     .add("current_checksum", d.current)
+                                     .str());
+        }
+        std::vector<std::string> failed_json;
+        for (const auto& p : partials) {
+            failed_json.push_back(JsonObject()
+                                      .add("revision", p.revision)
+                                      .add("direction", p.direction)
+                                      .add("statement", p.statement)
+                                      .add("line", p.line)
+                                      .add("error", p.error)
+                                      .add("at", p.at)
+                                      .str());
+        }
+        ctx.out() << JsonObject()
+                         .add("status", status)
+                         .add("exit_code", code)
+                         .add("database", db.describe())
+                         .add_raw("current",
+                                  json_strings(ids(graph.current_heads(loaded.state.rows))))
+                         .add_raw("heads", json_strings(ids(graph.heads())))
+                         .add_raw("pending", json_strings(ids(pending)))
+                         .add_raw("drift", json_array(drift_json))
+                         .add_raw("failed", json_array(failed_json))
+                         .str()
+                  << "\n";
+        return code;
+    }
+    if (code == kExitOk) {
+        ctx.out() << "ok: " << db.describe() << " is at the heads ("
+                  << join(ids(graph.heads()), ", ") << "), with no edited migrations\n";
+    }
+    if (!drift.empty()) {
+        ctx.out() << "drift: " << drift_message(graph, drift) << "\n";
+    }
+    for (const auto& p : partials) {
+        ctx.out() << "failed: " << p.direction << " of " << p.revision << " stopped at statement "
+                  << p.statement << " (line " << p.line << ") on " << p.at << " UTC: " << p.error
+                  << "; run it again with --resume, or 'runner resolve " << p.revision << "'\n";
+    }
+    if (!pending.empty()) {
+        ctx.out() << "pending: " << pending.size() << " migration"
+                  << (pending.size() == 1 ? "" : "s")
+                  << " not applied: " << join(ids(pending), ", ") << "\n";
+    }
+    return code;
+}
+
+}  // namespace runner

@@ -1,0 +1,38 @@
+// `runner reset --yes`: back up, then rebuild the database from base to the heads.
+#include <ostream>
+
+#include "commands/commands.hpp"
+#include "commands/run_plan.hpp"
+
+namespace runner {
+namespace po = boost::program_options;
+
+int cmd_reset(Context& ctx, const Args& args) {
+    po::options_description options("Options");
+    options.add_options()("yes", po::bool_switch(), "confirm: this reverts every migration")(
+        "format", po::value<std::string>()->default_value("text"), "text or json");
+    const auto vm =
+        parse_args(ctx, args, "reset --yes",
+                   "Destructive: back up the database, downgrade to base (running every "
+                   "down file), then upgrade to the heads.",
+                   options);
+    if (!vm) {
+        return kExitOk;
+    }
+    if (!(*vm)["yes"].as<bool>()) {
+        throw UsageError(
+            "reset reverts every migration and loses their data; add --yes to confirm");
+    }
+    const bool json = parse_format((*vm)["format"].as<std::string>());
+    const RevisionGraph& graph = ctx.graph();
+    auto loaded = ctx.load(ctx.db(OpenMode::kReadOnly));
+    const auto down = plan_downgrade(graph, loaded.state, "base");
+    run_plan(ctx, loaded, down.steps,
+             PlanRequest{Direction::kDowngrade, "base", false, true, false, json});
+    loaded = ctx.load(ctx.db(OpenMode::kReadOnly));
+    const auto up = plan_upgrade(graph, loaded.state, "heads");
+    return run_plan(ctx, loaded, up,
+                    PlanRequest{Direction::kUpgrade, "heads", false, false, false, json});
+}
+
+}  // namespace runner

@@ -1,0 +1,135 @@
+// What upgrade, downgrade and reset share: the checks before running a plan, and its report.
+#include "commands/run_plan.hpp"
+
+#include <algorithm>
+#include <ctime>
+#include <ostream>
+
+#include "exec/drift.hpp"
+#include "util/json.hpp"
+#include "util/text.hpp"
+
+namespace runner {
+namespace {
+
+std::string result_json(const RevisionGraph& graph, Database& db, const PlanRequest& request,
+                        const std::vector<StepReport>& done, const std::string& backup,
+                        const std::string& error, bool nothing_to_do) {
+    std::vector<std::string> steps;
+    for (const auto& s : done) {
+        const Migration& m = graph.migration(s.rev);
+        steps.push_back(JsonObject()
+                            .add("revision", m.revision)
+                            .add_raw("down_revisions", json_strings(m.down_revisions))
+                            .add("message", m.message)
+                            .add("direction", direction_name(s.direction))
+                            .add("status", s.skipped ? "skipped" : "done")
+                            .add("duration_ms", s.duration_ms)
+                            .str());
+    }
+    JsonObject out;
+    out.add("command", direction_name(request.direction))
+        .add("target", request.target)
+        .add("database", db.describe())
+        .add("ok", error.empty())
+        .add("nothing_to_do", nothing_to_do)
+        .add_raw("steps", json_array(steps));
+    if (backup.empty()) {
+        out.add_null("backup");
+    } else {
+        out.add("backup", backup);
+    }
+    if (error.empty()) {
+        out.add_null("error");
+    } else {
+        out.add("error", error);
+    }
+    return out.str();
+}
+
+}  // namespace
+
+std::string default_backup_path(const std::string& db_file) {
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    localtime_r(&now, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &tm);
+    return db_file + ".backup-" + buf;
+}
+
+int run_plan(Context& ctx, const Context::Loaded& loaded, const std::vector<Rev>& steps,
+             const PlanRequest& request) {
+    const RevisionGraph& graph = ctx.graph();
+    const bool up = request.direction == Direction::kUpgrade;
+    if (const auto drift = find_drift(graph, loaded.records); !drift.empty()) {
+        throw Error(drift_message(graph, drift));
+    }
+    for (const auto& p : loaded.partials) {
+        const auto r = graph.find(p.revision);
+        const bool in_plan = r && std::find(steps.begin(), steps.end(), *r) != steps.end();
+        if (in_plan && !(request.resume && p.direction == direction_name(request.direction))) {
+            throw Error(
+                "migration " + p.revision + " (" +
+                (p.direction == "upgrade" ? graph.migration(*r).up_path
+                                          : graph.migration(*r).down_path) +
+                ") is not transactional and stopped at statement " + std::to_string(p.statement) +
+                " (line " + std::to_string(p.line) + ") on " + p.at + " UTC: " + p.error +
+                "; the statements before it are applied. Run again with --resume to continue at "
+                "that statement, or finish it by hand and run 'runner resolve " +
+                p.revision + "'");
+        }
+    }
+    Database& reader = ctx.db(OpenMode::kReadOnly);
+    if (steps.empty()) {
+        if (request.json) {
+            ctx.out() << result_json(graph, reader, request, {}, "", "", true) << "\n";
+        } else {
+            ctx.err() << "Nothing to " << direction_name(request.direction) << ": "
+                      << reader.describe()
+                      << (up ? " already has every migration '" : " has nothing applied above '")
+                      << request.target << (up ? "' needs\n" : "'\n");
+        }
+        return kExitOk;
+    }
+    if (request.atomic) {
+        for (const Rev r : steps) {
+            const Migration& m = graph.migration(r);
+            if (!(up ? m.up_transactional : m.down_transactional)) {
+                throw Error("--atomic cannot run " + (up ? m.up_path : m.down_path) +
+                            ": it is marked 'transactional: false'; run without --atomic");
+            }
+        }
+    }
+    std::string backup;
+    if (request.backup) {
+        if (reader.exists()) {
+            backup = default_backup_path(reader.file_path());
+            reader.backup_to(backup);
+            ctx.err() << "Backed up " << reader.describe() << " to " << backup << "\n";
+        } else {
+            ctx.err() << "No backup taken: " << reader.describe() << " does not exist yet\n";
+        }
+    }
+    Database& db = ctx.db(OpenMode::kReadWrite);
+    Executor executor(graph, db, ctx.err(), current_identity());
+    try {
+        executor.run(steps, request.direction, RunOptions{request.atomic, request.resume});
+    } catch (const Error& e) {
+        if (request.json) {
+            ctx.out() << result_json(
+                             graph, db, request,
+                             request.atomic ? std::vector<StepReport>{} : executor.completed(),
+                             backup, e.what(), false)
+                      << "\n";
+        }
+        throw;
+    }
+    if (request.json) {
+        ctx.out() << result_json(graph, db, request, executor.completed(), backup, "", false)
+                  << "\n";
+    }
+    return kExitOk;
+}
+
+}  // namespace runner

@@ -1,0 +1,29 @@
+// What upgrade, downgrade and reset share: the checks before running a plan, and its report.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cli/context.hpp"
+#include "exec/executor.hpp"
+
+namespace runner {
+
+struct PlanRequest {
+    Direction direction = Direction::kUpgrade;
+    std::string target;
+    bool atomic = false;
+    bool backup = false;
+    bool resume = false;
+    bool json = false;
+};
+
+// Refuses on drift or on failed non-transactional migrations in the plan (unless resuming),
+// takes a backup when asked, runs the plan, and reports (text on stderr, or JSON on stdout).
+int run_plan(Context& ctx, const Context::Loaded& loaded, const std::vector<Rev>& steps,
+             const PlanRequest& request);
+
+// "<db file>.backup-YYYYmmdd-HHMMSS" in local time.
+std::string default_backup_path(const std::string& db_file);
+
+}  // namespace runner
