@@ -39,7 +39,7 @@ struct Node {
 std::vector<Node> concurrency_graph() {
     std::vector<Node> nodes;
     const auto rev = [](int i) {
-        char text[8];
+        char text[16];
         std::snprintf(text, sizeof text, "e%02d", i);
         return std::string(text);
     };

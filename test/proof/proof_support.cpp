@@ -74,6 +74,33 @@ std::uint64_t seed() {
     return value;
 }
 
+ScopedEnv::ScopedEnv(std::string name, const char* value) : name_(std::move(name)) {
+    if (const char* old = std::getenv(name_.c_str())) {
+        saved_ = old;
+    }
+    if (value != nullptr) {
+        ::setenv(name_.c_str(), value, 1);
+    } else {
+        ::unsetenv(name_.c_str());
+    }
+}
+
+ScopedEnv::~ScopedEnv() {
+    if (saved_) {
+        ::setenv(name_.c_str(), saved_->c_str(), 1);
+    } else {
+        ::unsetenv(name_.c_str());
+    }
+}
+
+std::string ram_tmpdir() {
+    struct stat st {};
+    if (::stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) && ::access("/dev/shm", W_OK) == 0) {
+        return "/dev/shm";
+    }
+    return "";
+}
+
 StartGate::StartGate() {
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) {

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,23 @@ int scale();
 // RUNNER_PROOF_SEED when set, else a fresh random seed. Tests print it so a failure can be
 // replayed.
 std::uint64_t seed();
+
+// Sets an environment variable (nullptr: removes it) until destruction, then restores it.
+class ScopedEnv {
+  public:
+    ScopedEnv(std::string name, const char* value);
+    ~ScopedEnv();
+    ScopedEnv(const ScopedEnv&) = delete;
+    ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+  private:
+    std::string name_;
+    std::optional<std::string> saved_;
+};
+
+// /dev/shm when it is a writable directory (a RAM file system: fsync costs nothing there, and a
+// killed process loses nothing the kernel already has), else "".
+std::string ram_tmpdir();
 
 // Children hold the read end of a pipe and wait for EOF before they exec, so closing the write
 // end starts all of them at the same moment.
