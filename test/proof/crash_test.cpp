@@ -1,17 +1,14 @@
 // Proof that `kill -9` at any moment of `upgrade head` leaves a consistent database: every
 // migration is all or nothing with its bookkeeping row, and the next `upgrade head` finishes the
 // job. Runs in the default rollback-journal mode and in WAL mode.
-#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
-#include <map>
 #include <optional>
 #include <random>
-#include <set>
 #include <string>
 #include <thread>
 #include <vector>
