@@ -29,6 +29,7 @@ const std::vector<Command>& all_commands() {
          cmd_resolve},
         {"backup", "Copy the database consistently (SQLite online backup)", cmd_backup},
         {"reset", "Back up, downgrade to base, upgrade to the heads (needs --yes)", cmd_reset},
+        {"graph", "Print the revision graph as dot, mermaid or json", cmd_graph},
     };
     return commands;
 }
