@@ -3,6 +3,7 @@
 
 #include <ostream>
 
+#include "authoring/heads_manifest.hpp"
 #include "migration/script_directory.hpp"
 
 namespace runner {
@@ -24,7 +25,15 @@ const Settings& Context::settings() {
 
 const RevisionGraph& Context::graph() {
     if (!graph_) {
-        graph_.emplace(load_migrations(settings().dir));
+        const std::string& dir = settings().dir;
+        RevisionGraph graph(load_migrations(dir));
+        // Projects with a heads manifest (runner init) get new heads reported by git; see HEADS.
+        if (const auto manifest = read_heads_manifest(dir)) {
+            if (auto problem = heads_manifest_problem(*manifest, heads_manifest_path(dir), graph)) {
+                throw Error(*problem);
+            }
+        }
+        graph_.emplace(std::move(graph));
     }
     return *graph_;
 }

@@ -29,6 +29,9 @@ const std::vector<Command>& all_commands() {
          cmd_resolve},
         {"backup", "Copy the database consistently (SQLite online backup)", cmd_backup},
         {"reset", "Back up, downgrade to base, upgrade to the heads (needs --yes)", cmd_reset},
+        {"init", "Start a project: migrations directory, templates, HEADS, runner.ini", cmd_init},
+        {"revision", "Write a new migration pair on the head (or --head)", cmd_revision},
+        {"merge", "Write a migration that joins two or more heads", cmd_merge},
         {"graph", "Print the revision graph as dot, mermaid or json", cmd_graph},
     };
     return commands;

@@ -57,6 +57,9 @@ int cmd_rebless(Context& ctx, const Args& args);
 int cmd_resolve(Context& ctx, const Args& args);
 int cmd_backup(Context& ctx, const Args& args);
 int cmd_reset(Context& ctx, const Args& args);
+int cmd_init(Context& ctx, const Args& args);
+int cmd_revision(Context& ctx, const Args& args);
+int cmd_merge(Context& ctx, const Args& args);
 int cmd_graph(Context& ctx, const Args& args);
 
 // Implementation of the template above.

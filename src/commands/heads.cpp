@@ -1,7 +1,11 @@
-// `runner heads`: the heads of the migration files.
+// `runner heads`: the heads of the migration files; `--refresh` rewrites the heads manifest.
+#include <optional>
 #include <ostream>
 
+#include "authoring/heads_manifest.hpp"
 #include "commands/commands.hpp"
+#include "migration/script_directory.hpp"
+#include "migration/script_writer.hpp"
 
 namespace runner {
 namespace po = boost::program_options;
@@ -10,13 +14,25 @@ int cmd_heads(Context& ctx, const Args& args) {
     po::options_description options("Options");
     options.add_options()("verbose,v", po::bool_switch(), "show each head in full")(
         "resolve-dependencies", po::bool_switch(),
-        "hide heads that another head depends on (effective heads)");
-    const auto vm = parse_args(ctx, args, "heads [-v] [--resolve-dependencies]",
+        "hide heads that another head depends on (effective heads)")(
+        "refresh", po::bool_switch(),
+        "rewrite (or create) the heads manifest HEADS from the migration files");
+    const auto vm = parse_args(ctx, args, "heads [-v] [--resolve-dependencies] [--refresh]",
                                "Show the current head revisions of the migration files.", options);
     if (!vm) {
         return kExitOk;
     }
-    const RevisionGraph& graph = ctx.graph();
+    std::optional<RevisionGraph> refreshed;
+    if ((*vm)["refresh"].as<bool>()) {
+        // The files are the truth here, so the manifest is not checked against them first.
+        const std::string& dir = ctx.settings().dir;
+        const RevisionGraph& g = refreshed.emplace(load_migrations(dir));
+        const std::string path = heads_manifest_path(dir);
+        const bool existed = read_heads_manifest(dir).has_value();
+        replace_file(path, render_heads_manifest(head_ids(g)));
+        ctx.err() << (existed ? "Rewrote " : "Created ") << path << "\n";
+    }
+    const RevisionGraph& graph = refreshed ? *refreshed : ctx.graph();
     const auto& heads =
         (*vm)["resolve-dependencies"].as<bool>() ? graph.real_heads() : graph.heads();
     for (const Rev r : heads) {

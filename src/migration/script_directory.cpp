@@ -148,6 +148,33 @@ std::vector<Migration> load_migrations(const std::string& dir) {
     return out;
 }
 
+std::string heads_manifest_path(const std::string& dir) {
+    return (fs::path(dir) / kHeadsManifestFile).lexically_normal().string();
+}
+
+std::optional<std::string> read_heads_manifest(const std::string& dir) {
+    const std::string path = heads_manifest_path(dir);
+    File f(std::fopen(path.c_str(), "rb"));
+    if (!f) {
+        if (errno == ENOENT) {
+            return std::nullopt;
+        }
+        throw Error("cannot open " + path + ": " + std::strerror(errno));
+    }
+    std::string text;
+    char buf[4096];
+    while (true) {
+        const std::size_t n = std::fread(buf, 1, sizeof buf, f.get());
+        text.append(buf, n);
+        if (n < sizeof buf) {
+            if (std::ferror(f.get())) {
+                throw Error("cannot read " + path + ": " + std::strerror(errno));
+            }
+            return text;
+        }
+    }
+}
+
 std::string read_file(const std::string& path) {
     auto f = open_for_reading(path);
     std::string text;
