@@ -213,14 +213,13 @@ class SqliteDatabase final : public Database {
     }
 
     void ensure_version_table() override {
-        if (tables_ready_ ||
-            (table_exists(table_) && table_exists(log_table_) && table_exists(partial_table_))) {
+        if (tables_ready_ || (table_exists(table_) && table_exists(log_table_))) {
             tables_ready_ = true;
             return;
         }
-        for (const auto& ddl : schema_statements()) {
-            exec(ddl, "creating the bookkeeping tables " + table_ + ", " + log_table_ + ", " +
-                          partial_table_);
+        const auto ddl = schema_statements();
+        for (std::size_t i = 0; i < 2; ++i) {
+            exec(ddl[i], "creating the bookkeeping tables " + table_ + " and " + log_table_);
         }
         tables_ready_ = true;
     }
@@ -352,6 +351,8 @@ class SqliteDatabase final : public Database {
     }
 
     void set_partial(const PartialRecord& p) override {
+        // Created only when a non-transactional migration first stops part-way.
+        exec(schema_statements()[2], "creating " + partial_table_);
         auto stmt =
             prepare("INSERT OR REPLACE INTO " + partial_table_ +
                     " (revision, direction, statement, line, error, at) VALUES (?, ?, ?, ?, ?, ?)");
@@ -570,8 +571,8 @@ class SqliteDatabase final : public Database {
                quote_or_null(e.host) + ", " + quote_or_null(e.detail) + ");\n";
     }
 
-    // The bookkeeping tables: applied revisions, the audit log, and failed non-transactional
-    // migrations awaiting --resume or `runner resolve`.
+    // The bookkeeping tables: applied revisions, the audit log, and (created on first use)
+    // failed non-transactional migrations awaiting --resume or `runner resolve`.
     std::vector<std::string> schema_statements() const {
         return {
             "CREATE TABLE IF NOT EXISTS " + table_ +

@@ -73,8 +73,11 @@ BOOST_AUTO_TEST_CASE(commands_without_their_required_argument_exit_two_with_usag
     Project p;
     write_one_migration(p.dir());
     const std::vector<std::pair<std::string, std::string>> cases = {
-        {"upgrade", "usage: runner upgrade TARGET\n"},
-        {"downgrade", "usage: runner downgrade TARGET\n"},
+        {"upgrade",
+         "usage: runner upgrade [--sql] [--atomic] [--backup] [--resume] [--format json] TARGET\n"},
+        {"downgrade",
+         "usage: runner downgrade [--sql] [--atomic] [--backup] [--resume] [--format json] "
+         "TARGET\n"},
         {"stamp", "usage: runner stamp [--purge] REV [REV...]\n"},
         {"show", "usage: runner show REV\n"},
     };
@@ -121,7 +124,10 @@ BOOST_AUTO_TEST_CASE(unknown_command_option_exits_two_with_the_command_usage) {
     BOOST_TEST(r.exit_code == 2, r);
     BOOST_TEST(starts_with(r.err, "runner: error: "), r);
     BOOST_TEST(contains(r.err, "'--frob'"), r);
-    BOOST_TEST(contains(r.err, "usage: runner upgrade TARGET"), r);
+    BOOST_TEST(contains(r.err,
+                        "usage: runner upgrade [--sql] [--atomic] [--backup] [--resume] [--format "
+                        "json] TARGET"),
+               r);
     BOOST_TEST(!file_exists(p.db()));
 }
 
@@ -132,7 +138,10 @@ BOOST_AUTO_TEST_CASE(upgrade_help_prints_usage_on_stdout_and_exits_zero) {
     const RunResult r = p.run({"upgrade", "--help"});
 
     BOOST_TEST(r.exit_code == 0, r);
-    BOOST_TEST(starts_with(r.out, "usage: runner upgrade TARGET\n"), r);
+    BOOST_TEST(starts_with(r.out,
+                           "usage: runner upgrade [--sql] [--atomic] [--backup] [--resume] "
+                           "[--format json] TARGET\n"),
+               r);
     BOOST_TEST(r.err == "");
     BOOST_TEST(!file_exists(p.db()));
 }
@@ -229,7 +238,8 @@ BOOST_AUTO_TEST_CASE(paths_in_a_config_file_are_relative_to_the_config_files_fol
     BOOST_TEST(file_exists(tmp / "conf/app.db"));
     BOOST_TEST(list_dir(tmp / "elsewhere") == std::vector<std::string>{".keep"},
                boost::test_tools::per_element());
-    BOOST_TEST(table_names(tmp / "conf/app.db") == (std::vector<std::string>{"my_versions", "one"}),
+    BOOST_TEST(table_names(tmp / "conf/app.db") ==
+                   (std::vector<std::string>{"my_versions", "my_versions_log", "one"}),
                boost::test_tools::per_element());
     BOOST_TEST(run_runner({"--config", tmp / "conf/app.ini", "current"}, tmp.path()).out ==
                "r1 (head)\n");

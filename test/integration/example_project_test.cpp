@@ -48,8 +48,9 @@ BOOST_AUTO_TEST_CASE(example_goes_up_to_head_down_to_base_and_up_again_with_the_
     BOOST_TEST(up.exit_code == 0, up);
     BOOST_TEST(lines_of(up.err).size() == 9U, up);
     BOOST_TEST(
-        table_names(p.db()) == (std::vector<std::string>{"chat_messages", "oauth_tokens", "posts",
-                                                         "runner_version", "sessions", "users"}),
+        table_names(p.db()) ==
+            (std::vector<std::string>{"chat_messages", "oauth_tokens", "posts", "runner_version",
+                                      "runner_version_log", "sessions", "users"}),
         boost::test_tools::per_element());
     BOOST_TEST(sorted_columns(p, "users") ==
                    sorted({"id", "linkedin_sub", "email", "name", "profile_picture_url",
@@ -81,8 +82,9 @@ BOOST_AUTO_TEST_CASE(example_goes_up_to_head_down_to_base_and_up_again_with_the_
 
     BOOST_TEST(down.exit_code == 0, down);
     BOOST_TEST(lines_of(down.err).size() == 9U, down);
-    BOOST_TEST(table_names(p.db()) == std::vector<std::string>{"runner_version"},
-               boost::test_tools::per_element());
+    BOOST_TEST(
+        table_names(p.db()) == (std::vector<std::string>{"runner_version", "runner_version_log"}),
+        boost::test_tools::per_element());
     BOOST_TEST(query_column(p.db(), "SELECT count(*) FROM runner_version") ==
                    std::vector<std::string>{"0"},
                boost::test_tools::per_element());

@@ -52,7 +52,8 @@ void check_third_statement_failure(const std::string& third, const std::string& 
     BOOST_TEST(contains(without_timings(r.err), "Running upgrade  -> r1, 0001_one (N ms)\n"), r);
     BOOST_TEST(contains(r.err, "Running upgrade r1 -> r2, 0002_two ... failed\n"), r);
     BOOST_TEST(r.out == "");
-    BOOST_TEST(table_names(p.db()) == (std::vector<std::string>{"one", "runner_version"}),
+    BOOST_TEST(table_names(p.db()) ==
+                   (std::vector<std::string>{"one", "runner_version", "runner_version_log"}),
                boost::test_tools::per_element());
     BOOST_TEST(query_column(p.db(), "SELECT revision FROM runner_version") ==
                    std::vector<std::string>{"r1"},

@@ -93,9 +93,10 @@ BOOST_AUTO_TEST_CASE(upgrade_heads_applies_both_branches_and_current_shows_both_
     BOOST_TEST(sorted_lines(current.out) ==
                    (std::vector<std::string>{"bbbb2222 (head)", "bbbb3333 (head)"}),
                boost::test_tools::per_element());
-    BOOST_TEST(table_names(p.db()) ==
-                   (std::vector<std::string>{"left_t", "right_t", "root", "runner_version"}),
-               boost::test_tools::per_element());
+    BOOST_TEST(
+        table_names(p.db()) == (std::vector<std::string>{"left_t", "right_t", "root",
+                                                         "runner_version", "runner_version_log"}),
+        boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(history_lines_show_parents_labels_and_messages_newest_first) {

@@ -32,7 +32,8 @@ BOOST_AUTO_TEST_CASE(plus_and_minus_steps_move_relative_to_the_current_revision)
                "Running upgrade r1 -> r2, 0002_r2 (N ms)\n"
                "Running upgrade r2 -> r3, 0003_r3 (N ms)\n");
     BOOST_TEST(c.current() == "r3\n");
-    BOOST_TEST(c.tables() == (std::vector<std::string>{"runner_version", "t_r1", "t_r2", "t_r3"}),
+    BOOST_TEST(c.tables() == (std::vector<std::string>{"runner_version", "runner_version_log",
+                                                       "t_r1", "t_r2", "t_r3"}),
                boost::test_tools::per_element());
 
     const RunResult back = c.p.run({"downgrade", "-1"});
@@ -40,7 +41,8 @@ BOOST_AUTO_TEST_CASE(plus_and_minus_steps_move_relative_to_the_current_revision)
     BOOST_TEST(back.exit_code == 0, back);
     BOOST_TEST(without_timings(back.err) == "Running downgrade r3 -> r2, 0003_r3 (N ms)\n");
     BOOST_TEST(c.current() == "r2\n");
-    BOOST_TEST(c.tables() == (std::vector<std::string>{"runner_version", "t_r1", "t_r2"}),
+    BOOST_TEST(c.tables() == (std::vector<std::string>{"runner_version", "runner_version_log",
+                                                       "t_r1", "t_r2"}),
                boost::test_tools::per_element());
 
     const RunResult base = c.p.run({"downgrade", "base"});
@@ -50,7 +52,7 @@ BOOST_AUTO_TEST_CASE(plus_and_minus_steps_move_relative_to_the_current_revision)
                "Running downgrade r2 -> r1, 0002_r2 (N ms)\n"
                "Running downgrade r1 -> , 0001_r1 (N ms)\n");
     BOOST_TEST(c.current() == "");
-    BOOST_TEST(c.tables() == std::vector<std::string>{"runner_version"},
+    BOOST_TEST(c.tables() == (std::vector<std::string>{"runner_version", "runner_version_log"}),
                boost::test_tools::per_element());
     BOOST_TEST(query_column(c.p.db(), "SELECT count(*) FROM runner_version") ==
                    std::vector<std::string>{"0"},
@@ -103,7 +105,7 @@ BOOST_AUTO_TEST_CASE(stamp_head_records_head_without_running_any_migration) {
     BOOST_TEST(r.exit_code == 0, r);
     BOOST_TEST(r.err == "Running stamp_revision  -> r4\n");
     BOOST_TEST(c.current() == "r4 (head)\n");
-    BOOST_TEST(c.tables() == std::vector<std::string>{"runner_version"},
+    BOOST_TEST(c.tables() == (std::vector<std::string>{"runner_version", "runner_version_log"}),
                boost::test_tools::per_element());
     BOOST_TEST(query_column(c.p.db(), "SELECT DISTINCT how FROM runner_version") ==
                    std::vector<std::string>{"stamp"},
