@@ -1,6 +1,8 @@
 // Backend-independent parts of the database layer: URL handling and the backend factory.
 #include "db/database.hpp"
 
+#include <cctype>
+
 #include "util/text.hpp"
 
 namespace runner {
@@ -21,17 +23,36 @@ std::string mask_secrets(const std::string& url) {
     if (scheme_end == std::string::npos) {
         return url;
     }
-    const auto authority_start = scheme_end + 3;
-    const auto at = url.find('@', authority_start);
-    const auto slash = url.find('/', authority_start);
-    if (at == std::string::npos || (slash != std::string::npos && slash < at)) {
-        return url;
+    std::string out = url;
+    // userinfo runs to the LAST '@' before the query: passwords may hold '/' or a raw '@'.
+    const auto authority = scheme_end + 3;
+    const auto query = out.find('?', authority);
+    const auto at = out.rfind('@', query == std::string::npos ? std::string::npos : query);
+    if (at != std::string::npos && at >= authority) {
+        const auto colon = out.find(':', authority);
+        if (colon != std::string::npos && colon < at) {
+            out.replace(colon + 1, at - colon - 1, "***");
+        }
     }
-    const auto colon = url.find(':', authority_start);
-    if (colon == std::string::npos || colon > at) {
-        return url;
+    // Query parameters that carry secrets (libpq: password=, sslpassword=; others: pwd=, ...).
+    for (auto q = out.find('?'); q != std::string::npos && q < out.size();) {
+        const auto amp = out.find('&', q + 1);
+        const auto end = amp == std::string::npos ? out.size() : amp;
+        const auto eq = out.find('=', q + 1);
+        if (eq != std::string::npos && eq < end) {
+            std::string key = out.substr(q + 1, eq - q - 1);
+            for (auto& c : key) {
+                c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            }
+            if (key.find("password") != std::string::npos || key == "pwd" || key == "passwd" ||
+                key.find("secret") != std::string::npos || key.find("token") != std::string::npos) {
+                out.replace(eq + 1, end - eq - 1, "***");
+            }
+        }
+        const auto next = out.find('&', eq == std::string::npos ? q + 1 : eq);
+        q = next;
     }
-    return url.substr(0, colon + 1) + "***" + url.substr(at);
+    return out;
 }
 
 std::unique_ptr<Database> open_database(const std::string& url, OpenMode mode,

@@ -635,9 +635,18 @@ std::unique_ptr<Database> open_sqlite(const std::string& path, const std::string
         return std::make_unique<SqliteDatabase>(Connection(), path, shown, options.version_table,
                                                 false);
     }
-    const int flags = SQLITE_OPEN_NOMUTEX |
-                      (mode == OpenMode::kReadOnly ? SQLITE_OPEN_READONLY
-                                                   : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    // A run killed mid-migration leaves a "hot" rollback journal. Only a read-write connection
+    // can roll it back (restoring the last committed state), so even read-only commands open
+    // read-write then; they still never create the file or write anything themselves.
+    struct stat journal {};
+    const bool hot_journal =
+        ::stat((path + "-journal").c_str(), &journal) == 0 && journal.st_size > 0;
+    int flags = SQLITE_OPEN_NOMUTEX;
+    if (mode == OpenMode::kReadWrite) {
+        flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    } else {
+        flags |= hot_journal ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
+    }
     sqlite3* raw = nullptr;
     const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
     Connection db(raw);  // owns the handle even when opening failed
