@@ -6,6 +6,7 @@
 #include "commands/commands.hpp"
 #include "migration/script_directory.hpp"
 #include "migration/script_writer.hpp"
+#include "util/json.hpp"
 
 namespace runner {
 namespace po = boost::program_options;
@@ -16,12 +17,14 @@ int cmd_heads(Context& ctx, const Args& args) {
         "resolve-dependencies", po::bool_switch(),
         "hide heads that another head depends on (effective heads)")(
         "refresh", po::bool_switch(),
-        "rewrite (or create) the heads manifest HEADS from the migration files");
+        "rewrite (or create) the heads manifest HEADS from the migration files")(
+        "format", po::value<std::string>()->default_value("text"), "text or json");
     const auto vm = parse_args(ctx, args, "heads [-v] [--resolve-dependencies] [--refresh]",
                                "Show the current head revisions of the migration files.", options);
     if (!vm) {
         return kExitOk;
     }
+    const bool json = parse_format((*vm)["format"].as<std::string>());
     std::optional<RevisionGraph> refreshed;
     if ((*vm)["refresh"].as<bool>()) {
         // The files are the truth here, so the manifest is not checked against them first.
@@ -35,6 +38,14 @@ int cmd_heads(Context& ctx, const Args& args) {
     const RevisionGraph& graph = refreshed ? *refreshed : ctx.graph();
     const auto& heads =
         (*vm)["resolve-dependencies"].as<bool>() ? graph.real_heads() : graph.heads();
+    if (json) {
+        std::vector<std::string> items;
+        for (const Rev r : heads) {
+            items.push_back(revision_json(graph, r));
+        }
+        ctx.out() << JsonObject().add_raw("heads", json_array(items)).str() << "\n";
+        return kExitOk;
+    }
     for (const Rev r : heads) {
         if ((*vm)["verbose"].as<bool>()) {
             ctx.out() << log_entry(graph, r, false);
