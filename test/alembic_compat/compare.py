@@ -3,20 +3,20 @@
 
 Usage
 -----
-    test/alembic_compat/compare.py --runner build/runner                       # ~2.5 min
+    test/alembic_compat/compare.py --runner build/runner                       # <= ~3 min
     test/alembic_compat/compare.py --runner build/runner --graphs 3 --steps 8  # CI smoke, ~5 s
     test/alembic_compat/compare.py --runner R --seed 42 --only-graph 7 --keep /tmp/k -v
 
   --seed N            graphs and commands come from random.Random("N/<graph>");
                       the default is a random seed, printed on the first line
-  --graphs G          number of graphs (default 60)
+  --graphs G          number of graphs (default 80)
   --steps S           commands per graph (default 30)
   --budget-seconds T  start no new command after T seconds (default 170)
   --keep DIR          keep every project and database under DIR/graph_NNN/
   --only-graph K      replay graph K of a seeded run (with the same --steps)
   -x, --exitfirst     stop at the first disagreement
   --order-lenient     list difference (c) below instead of failing on it
-  --strict-row-order  fail on difference (d) below instead of listing it
+  --strict-row-order  fail on differences (d) and (f) below instead of listing them
   --alembic-exec M    fork (default) or subprocess, see "How Alembic is run"
   -v                  print each graph and command, and statistics at the end
 
@@ -50,7 +50,7 @@ Next comes one random sequence of ``upgrade T``, ``downgrade T`` and ``stamp
 drawn from the whole target grammar: full ids, unique and ambiguous prefixes
 (at least 4 characters), head, heads, base, +N, -N, REV+N, REV-N, head-1,
 heads-1, base+N, LABEL, LABEL@head, LABEL@heads, LABEL@base, LABEL@REV,
-LABEL@+1, LABEL@-1, REV@REV, and unknown ids. The weights make about 3 of 4
+LABEL@+1, LABEL@-1, REV@REV, REV@+N, REV@-N, and unknown ids. The weights make about 3 of 4
 commands succeed. After each command the script checks four things:
 
 1. both tools succeed or both fail; the runner must exit 0 or 1 (exit 2, a
@@ -73,7 +73,9 @@ failures. After each one the graph continues on a fresh pair of databases.
     is an ancestor of another (``stamp A B`` with A below B, ``stamp -2`` from
     several heads). The runner must refuse with exit 1 and "overlap" in its
     message. After an upgrade or downgrade the runner may also succeed, if its
-    current and applied sets equal Alembic's.
+    current and applied sets equal Alembic's. Also in (a): ``stamp X X``, which
+    Alembic accepts when X is already a row (otherwise it crashes, see (b)),
+    and the runner refuses with exit 1.
 (b) Alembic crashes with a traceback (exit 1: AssertionError, KeyError). The
     runner must fail cleanly with exit 1. Examples in 1.8.1: ``stamp X X``; ``stamp A B``
     with A and B both below one current row; ``upgrade REV+N`` past a head;
@@ -92,6 +94,14 @@ failures. After each one the graph continues on a fresh pair of databases.
     several rows, the script re-runs the command on copies of Alembic's
     pre-step database, with the rows in every order (up to 24). If Alembic's
     outcomes differ and one of them is the runner's, it is (d).
+(e) Alembic fails (exit 255) but has still changed its version table, and
+    the runner fails and changes nothing. ``stamp --purge T`` deletes every row
+    before it resolves T, so an unknown T or ``head`` with several heads
+    leaves Alembic's table empty.
+(f) ``downgrade -N`` from several heads: Alembic walks down from its first
+    row, warning "downgrade -1 from multiple heads is ambiguous; this usage
+    will be disallowed in a future release". The runner refuses with exit 1,
+    a message containing "ambiguous", and an unchanged database.
 
 Any other disagreement is a failure. The script prints a reproduction: the
 graph, the commands since the databases were fresh with both tools'
@@ -128,7 +138,6 @@ call, Alembic or runner, times out after 30 s.
 import argparse
 import importlib
 import importlib.util
-import io
 import itertools
 import os
 import random
@@ -512,13 +521,13 @@ UPGRADE_W = [
     ("base", 1), ("+N", 10), ("-N", 1), ("REV+N", 5), ("REV-N", 3),
     ("head-1", 2), ("heads-1", 0.5), ("base+N", 1),
     ("L@head", 5), ("L@heads", 4), ("L@base", 1), ("L@REV", 3), ("L@+1", 3),
-    ("L@-1", 1), ("L", 2), ("REV@REV", 2), ("unknown", 1),
+    ("L@-1", 1), ("L", 2), ("REV@REV", 2), ("REV@+N", 2), ("unknown", 1),
 ]
 DOWNGRADE_W = [
     ("id", 18), ("prefix", 6), ("ambig", 1), ("head", 1), ("heads", 1),
     ("base", 8), ("-N", 14), ("+N", 1), ("REV-N", 4), ("REV+N", 2),
     ("head-1", 3), ("L@base", 6), ("L@-1", 5), ("L@+1", 0.5), ("L@REV", 3),
-    ("L@head", 1), ("L", 1), ("REV@REV", 3), ("unknown", 1),
+    ("L@head", 1), ("L", 1), ("REV@REV", 3), ("REV@-N", 4), ("unknown", 1),
 ]
 STAMP_W = [
     ("id", 22), ("prefix", 4), ("ambig", 0.5), ("heads", 6), ("head", 3),
@@ -617,6 +626,10 @@ class TargetMaker:
             lineage = g.down_ancestors(left) | g.down_descendants(left)
             right = self.pick_rev(lineage)
             return "%s@%s" % (self.rev_ref(left), self.rev_ref(right))
+        if kind in ("REV@+N", "REV@-N"):
+            # the branch holding REV (a current row, mostly), walked from its head
+            rid = self.pick_rev(applied and g.current_of(applied))
+            return "%s@%s%d" % (self.rev_ref(rid), kind[4], self.n())
         if kind == "unknown":
             while True:
                 x = "".join(rng.choice(HEX) for _ in range(12))
@@ -692,13 +705,16 @@ class Result:
             return "TIMEOUT"
         if self.code == 0:
             return "ok"
-        msg = failed_line(self.out) or exception_line(self.err) or first_line(self.err)
+        msg = failed_line(self.out) or exception_line(self.err) or error_line(self.err)
         return "exit %d: %s" % (self.code, msg)
 
     def dump(self, indent="    "):
         s = "%sexit %s%s\n" % (indent, self.code, " (timed out)" if self.timed_out else "")
         for name, text in (("stdout", self.out), ("stderr", self.err)):
-            text = text.rstrip("\n")
+            lines = text.rstrip("\n").splitlines()
+            if len(lines) > 30:
+                lines = ["... (%d lines left out)" % (len(lines) - 20)] + lines[-20:]
+            text = "\n".join(lines)
             if text:
                 s += "%s%s:\n%s\n" % (indent, name, textwrap.indent(text, indent + "  "))
         return s
@@ -709,6 +725,15 @@ def failed_line(text):
         if line.strip().startswith("FAILED:"):
             return line.strip()
     return ""
+
+
+def error_line(text):
+    """The first line that mentions an error, else the last line."""
+    lines = [l.strip() for l in text.splitlines() if l.strip()]
+    for line in lines:
+        if "error" in line.lower():
+            return line
+    return lines[-1] if lines else ""
 
 
 def first_line(text):
@@ -754,6 +779,7 @@ class Alembic:
         try:
             os.setsid()
             signal.signal(signal.SIGINT, signal.SIG_DFL)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
             fd0 = os.open(os.devnull, os.O_RDONLY)
             fd1 = os.open(self.outp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
             fd2 = os.open(self.errp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
@@ -761,8 +787,9 @@ class Alembic:
             os.dup2(fd1, 1)
             os.dup2(fd2, 2)
             os.chdir(scratch)
-            sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), line_buffering=False)
-            sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), line_buffering=True)
+            # sys.stdout and sys.stderr now write to the files. They stay the
+            # same objects on purpose: alembic.config.Config took sys.stdout as
+            # a default argument when it was imported.
             sys.argv = ["alembic"] + self.argv
             exec(SORT_PATCH, {})
             from alembic.config import main
@@ -782,8 +809,9 @@ class Alembic:
                 code = 1
         finally:
             try:
-                sys.stdout.flush()
-                sys.stderr.flush()
+                for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+                    if stream is not None:
+                        stream.flush()
             finally:
                 os._exit(code)
 
@@ -990,10 +1018,11 @@ class GraphRun:
                 pre = self.adb + ".pre"
                 shutil.copyfile(self.adb, pre)
             step = Step(args, kind, list(self.rows), pre)
+            step.markers_before = set(self.markers)
             self.history.append(step)
             verdict = self.step(step)
             if verdict == "fail":
-                verdict = self.probe_row_order(step)
+                verdict = self.explain(step)
             k = self.stats.kinds.setdefault(kind, [0, 0])
             k[0] += 1
             k[1] += step.a.code == 0
@@ -1031,7 +1060,7 @@ class GraphRun:
             exc = exception_line(a.err) or first_line(a.err)
             if r.code == 1:
                 return self.known(step, "b", "Alembic crashed (%s); runner failed cleanly: %s"
-                                  % (exc, first_line(r.err)))
+                                  % (exc, error_line(r.err)))
             return self.fail(step, "Alembic crashed (%s) but runner succeeded; "
                                    "runner must fail with exit 1" % exc)
         if a.code == 0:
@@ -1040,7 +1069,7 @@ class GraphRun:
                 what = "Alembic left an inconsistent version table %s (%s is an ancestor of %s)" % (
                     sorted(a_rows), bad[0], bad[1])
                 if r.code == 1 and "overlap" in r.err.lower():
-                    return self.known(step, "a", what + "; runner refused: " + first_line(r.err))
+                    return self.known(step, "a", what + "; runner refused: " + error_line(r.err))
                 if r.code == 1:
                     return self.fail(step, what + "; runner failed, but its message does not "
                                      "mention 'overlap'")
@@ -1119,6 +1148,46 @@ class GraphRun:
         step.why = why
         return "fail"
 
+    def runner_state(self, step):
+        """(current ids, marker tables) of the runner's database after the step,
+        or None if its `current` failed or printed ids not in the graph."""
+        if step.rc is None:
+            step.rc = Runner(self.ctx.runner, self.rdb, self.sqldir, ["current"], self.proj).wait()
+            _, step.r_markers = read_db(self.rdb, False)
+            if step.rc.code == 0:
+                step.r_cur = current_ids(step.rc.out)
+        if step.rc.code != 0 or step.r_cur is None or any(x not in self.g.revs for x in step.r_cur):
+            return None
+        return set(step.r_cur), set(step.r_markers)
+
+    def explain(self, step):
+        """A disagreement: is it one of the known differences (a), (d), (e), (f)?"""
+        g, a, r = self.g, step.a, step.r
+        if a.timed_out or r.timed_out or r.code not in (0, 1):
+            return "fail"
+        a_rows, _ = read_db(self.adb, True)
+        before = (g.current_of(step.rows_before), step.markers_before)
+        if (step.args[0] == "stamp" and a.code == 0 and r.code == 1
+                and len(set(step.args[1:])) < len(step.args[1:])):
+            return self.known(step, "a", "duplicate stamp targets: Alembic accepted them, "
+                              "runner refused: " + error_line(r.err))
+        if a.code == 255 and r.code == 1 and set(a_rows) != set(step.rows_before):
+            if self.runner_state(step) == before:
+                return self.known(step, "e", "Alembic failed (%s) but still changed its version "
+                                  "table from %s to %s; runner failed and changed nothing"
+                                  % (failed_line(a.out), step.rows_before, a_rows))
+        if (step.args[0] == "downgrade" and re.fullmatch(r"-\d+", step.args[1])
+                and len(set(step.rows_before)) > 1 and r.code == 1
+                and "ambiguous" in r.err.lower() and self.runner_state(step) == before):
+            what = ("runner refuses `%s` from several heads %s (Alembic 1.8.1 walks down from "
+                    "its first row and warns that this usage will be disallowed): %s"
+                    % (step.text(), step.rows_before, error_line(r.err)))
+            if self.ctx.strict_row_order:
+                step.extra.append(what + "; a failure under --strict-row-order")
+                return "fail"
+            return self.known(step, "f", what)
+        return self.probe_row_order(step)
+
     def probe_row_order(self, step):
         """Alembic's version rows have an order (SQLite rowid order), and some
         commands depend on it: `downgrade -1` with several rows walks down from
@@ -1127,15 +1196,7 @@ class GraphRun:
         command from the pre-step database with the rows in every order; if the
         outcomes differ and one of them is the runner's, call it difference (d)."""
         g, rows = self.g, step.rows_before
-        if (len(rows) < 2 or step.pre_db is None or step.a.timed_out
-                or step.r.timed_out or step.r.code not in (0, 1)):
-            return "fail"
-        if step.rc is None:
-            step.rc = Runner(self.ctx.runner, self.rdb, self.sqldir, ["current"], self.proj).wait()
-            _, step.r_markers = read_db(self.rdb, False)
-            if step.rc.code == 0:
-                step.r_cur = current_ids(step.rc.out)
-        if step.rc.code != 0 or step.r_cur is None or any(x not in g.revs for x in step.r_cur):
+        if len(rows) < 2 or step.pre_db is None or self.runner_state(step) is None:
             return "fail"
         r_sig = (step.r.code == 0, frozenset(step.r_cur), frozenset(step.r_markers))
         outcomes = {}
@@ -1265,7 +1326,7 @@ def main(argv=None):
         description="Compare runner with Alembic 1.8.1 on random revision graphs.")
     p.add_argument("--runner", required=True, help="path to the runner binary")
     p.add_argument("--seed", type=int, default=None, help="default: random, printed")
-    p.add_argument("--graphs", type=int, default=60)
+    p.add_argument("--graphs", type=int, default=80)
     p.add_argument("--steps", type=int, default=30, help="commands per graph")
     p.add_argument("--budget-seconds", type=float, default=170.0,
                    help="start no new command after this many seconds (default 170)")
@@ -1312,6 +1373,8 @@ def main(argv=None):
     if ctx.keep:
         os.makedirs(ctx.keep, exist_ok=True)
     ctx.tmp = tempfile.mkdtemp(prefix="alembic_compat_")
+    # On SIGTERM, unwind through the `finally` blocks that remove temp dirs.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
     print("alembic-compat: seed %d, alembic %s (%s), runner %s"
           % (ctx.seed, alembic.__version__, ctx.alembic_exec, ctx.runner), flush=True)
