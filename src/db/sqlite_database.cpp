@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "db/database.hpp"
 #include "util/text.hpp"
@@ -245,12 +246,13 @@ class SqliteDatabase final : public Database {
     }
 
     bool is_applied(const std::string& revision) override {
-        if (!db_ || !table_exists(table_)) {
+        if (!db_ || !(tables_ready_ || table_exists(table_))) {
             return false;
         }
-        auto stmt = prepare("SELECT 1 FROM " + table_ + " WHERE revision = ?");
-        bind(stmt.get(), 1, revision);
-        return step(stmt.get(), "reading the version table " + table_);
+        sqlite3_stmt* stmt = cached("SELECT 1 FROM " + table_ + " WHERE revision = ?");
+        ResetGuard reset{stmt};
+        bind(stmt, 1, revision);
+        return step(stmt, "reading the version table " + table_);
     }
 
     void insert_applied(const AppliedRecord& record) override {
@@ -316,18 +318,19 @@ class SqliteDatabase final : public Database {
     }
 
     void append_log(const LogEntry& e) override {
-        auto stmt = prepare("INSERT INTO " + log_table_ +
-                            " (at, revision, action, duration_ms, checksum, user, host, detail) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-        bind(stmt.get(), 1, e.at);
-        bind(stmt.get(), 2, e.revision);
-        bind(stmt.get(), 3, e.action);
-        sqlite3_bind_int64(stmt.get(), 4, e.duration_ms);
-        bind_or_null(stmt.get(), 5, e.checksum);
-        bind_or_null(stmt.get(), 6, e.user);
-        bind_or_null(stmt.get(), 7, e.host);
-        bind_or_null(stmt.get(), 8, e.detail);
-        step(stmt.get(), "writing the audit log " + log_table_);
+        sqlite3_stmt* stmt = cached("INSERT INTO " + log_table_ +
+                                    " (at, revision, action, duration_ms, checksum, user, host, "
+                                    "detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        ResetGuard reset{stmt};
+        bind(stmt, 1, e.at);
+        bind(stmt, 2, e.revision);
+        bind(stmt, 3, e.action);
+        sqlite3_bind_int64(stmt, 4, e.duration_ms);
+        bind_or_null(stmt, 5, e.checksum);
+        bind_or_null(stmt, 6, e.user);
+        bind_or_null(stmt, 7, e.host);
+        bind_or_null(stmt, 8, e.detail);
+        step(stmt, "writing the audit log " + log_table_);
     }
 
     std::vector<PartialRecord> partials() override {
@@ -353,6 +356,7 @@ class SqliteDatabase final : public Database {
     void set_partial(const PartialRecord& p) override {
         // Created only when a non-transactional migration first stops part-way.
         exec(schema_statements()[2], "creating " + partial_table_);
+        partial_table_exists_ = true;
         auto stmt =
             prepare("INSERT OR REPLACE INTO " + partial_table_ +
                     " (revision, direction, statement, line, error, at) VALUES (?, ?, ?, ?, ?, ?)");
@@ -366,7 +370,11 @@ class SqliteDatabase final : public Database {
     }
 
     void clear_partial(const std::string& revision) override {
-        if (!table_exists(partial_table_)) {
+        // sqlite_master has no index on name: look once per connection, not once per step.
+        if (!partial_table_exists_) {
+            partial_table_exists_ = table_exists(partial_table_);
+        }
+        if (!*partial_table_exists_) {
             return;
         }
         auto stmt = prepare("DELETE FROM " + partial_table_ + " WHERE revision = ?");
@@ -376,6 +384,9 @@ class SqliteDatabase final : public Database {
 
     std::vector<std::string> foreign_key_violations(int limit) override {
         std::vector<std::string> out;
+        if (!has_foreign_keys()) {
+            return out;
+        }
         auto stmt = prepare("PRAGMA foreign_key_check");
         while (step(stmt.get(), "checking foreign keys") && static_cast<int>(out.size()) < limit) {
             const bool has_rowid = sqlite3_column_type(stmt.get(), 1) != SQLITE_NULL;
@@ -445,6 +456,11 @@ class SqliteDatabase final : public Database {
         LineCounter lines(start);
         const char* tail = start;
         int index = 0;
+        sqlite3_set_authorizer(db_.get(), &SqliteDatabase::note_ddl, this);
+        struct AuthorizerReset {
+            sqlite3* db;
+            ~AuthorizerReset() { sqlite3_set_authorizer(db, nullptr, nullptr); }
+        } authorizer_reset{db_.get()};
         // Statements already run (resuming) are not even prepared: preparing "CREATE TABLE t"
         // fails once t exists. SQLite's own sqlite3_complete() finds where each one ends.
         while (index < skip && tail < end) {
@@ -502,6 +518,15 @@ class SqliteDatabase final : public Database {
         throw Error(shown_ + ": " + doing + ": " + message());
     }
 
+    // Bookkeeping statements run once per migration; preparing them once saves the parse.
+    sqlite3_stmt* cached(const std::string& sql) {
+        auto it = cache_.find(sql);
+        if (it == cache_.end()) {
+            it = cache_.emplace(sql, prepare(sql)).first;
+        }
+        return it->second.get();
+    }
+
     Statement prepare(const std::string& sql) {
         sqlite3_stmt* raw = nullptr;
         const int rc = sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &raw, nullptr);
@@ -530,9 +555,56 @@ class SqliteDatabase final : public Database {
     }
 
     bool table_exists(const std::string& name) {
-        auto stmt = prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
-        bind(stmt.get(), 1, name);
-        return step(stmt.get(), "looking for the table " + name);
+        sqlite3_stmt* stmt =
+            cached("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
+        ResetGuard reset{stmt};
+        bind(stmt, 1, name);
+        return step(stmt, "looking for the table " + name);
+    }
+
+    // Whether any table declares a foreign key. Known once per connection, then kept current
+    // from the tables each script created or altered (noted by the authorizer), so the check
+    // costs nothing per migration in databases without foreign keys.
+    bool has_foreign_keys() {
+        if (!has_foreign_keys_) {
+            auto stmt = prepare(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND sql LIKE '%REFERENCES%' "
+                "LIMIT 1");
+            has_foreign_keys_ = step(stmt.get(), "looking for foreign keys");
+        } else if (!*has_foreign_keys_) {
+            // Per table through the schema hash (pragma functions), not a scan of sqlite_master.
+            for (const auto& name : ddl_tables_) {
+                if (!table_has_rows("SELECT 1 FROM pragma_table_info(?)", name)) {
+                    has_foreign_keys_.reset();  // renamed or dropped since: look everywhere
+                    ddl_tables_.clear();
+                    return has_foreign_keys();
+                }
+                if (table_has_rows("SELECT 1 FROM pragma_foreign_key_list(?)", name)) {
+                    has_foreign_keys_ = true;
+                    break;
+                }
+            }
+        }
+        ddl_tables_.clear();
+        return *has_foreign_keys_;
+    }
+
+    bool table_has_rows(const char* sql, const std::string& table) {
+        sqlite3_stmt* stmt = cached(sql);
+        ResetGuard reset{stmt};
+        bind(stmt, 1, table);
+        return step(stmt, "looking for foreign keys of " + table);
+    }
+
+    static int note_ddl(void* self, int action, const char* a1, const char* a2, const char*,
+                        const char*) {
+        auto* db = static_cast<SqliteDatabase*>(self);
+        if (action == SQLITE_CREATE_TABLE && a1 != nullptr) {
+            db->ddl_tables_.emplace_back(a1);
+        } else if (action == SQLITE_ALTER_TABLE && a2 != nullptr) {
+            db->ddl_tables_.emplace_back(a2);
+        }
+        return SQLITE_OK;
     }
 
     void bind(sqlite3_stmt* stmt, int index, const std::string& value) {
@@ -612,6 +684,15 @@ class SqliteDatabase final : public Database {
         return p == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(p));
     }
 
+    // Resets a cached statement when the caller is done with it, even on error.
+    struct ResetGuard {
+        sqlite3_stmt* stmt;
+        ~ResetGuard() {
+            sqlite3_reset(stmt);
+            sqlite3_clear_bindings(stmt);
+        }
+    };
+
     Connection db_;  // null: a read-only view of a file that does not exist
     std::string path_;
     std::string shown_;
@@ -620,6 +701,10 @@ class SqliteDatabase final : public Database {
     std::string partial_table_;
     bool created_;
     bool tables_ready_ = false;  // the bookkeeping tables exist (they are never dropped)
+    std::unordered_map<std::string, Statement> cache_;  // destroyed before db_ (declared after)
+    std::optional<bool> has_foreign_keys_;              // whether any table declares REFERENCES
+    std::optional<bool> partial_table_exists_;
+    std::vector<std::string> ddl_tables_;  // tables the running script creates or alters
 };
 
 }  // namespace
