@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "util/error.hpp"
+#include "util/text_source.hpp"
 
 namespace runner {
 
@@ -119,11 +120,12 @@ class Database {
     virtual void commit() = 0;
     virtual void rollback() noexcept = 0;
 
-    // Runs every statement of `sql` in order, as the database parses them, skipping the first
-    // `skip` statements (resuming a failed non-transactional migration). `origin` names the
-    // file in errors. Throws StatementError at the first failing statement; returns how many
-    // statements the script has.
-    virtual int execute_script(std::string_view sql, const std::string& origin, int skip = 0) = 0;
+    // Runs every statement read from `sql` in order, as the database parses them, skipping the
+    // first `skip` statements (resuming a failed non-transactional migration). Reads the source
+    // in chunks, holding only the statements not yet run: memory does not grow with the file.
+    // `origin` names the file in errors. Throws StatementError at the first failing statement;
+    // returns how many statements the script has.
+    virtual int execute_script(TextSource& sql, const std::string& origin, int skip = 0) = 0;
 };
 
 struct OpenOptions {

@@ -2,6 +2,7 @@
 #include <sqlite3.h>
 
 #include <sys/stat.h>
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -60,7 +61,7 @@ const char* end_of_statement(const char* p, const char* end) {
 // Counts lines incrementally as execution moves forward through a script.
 class LineCounter {
   public:
-    explicit LineCounter(const char* start) : pos_(start) {}
+    LineCounter(const char* start, int first_line) : pos_(start), line_(first_line) {}
     int line_at(const char* p) {
         for (; pos_ < p; ++pos_) {
             line_ += *pos_ == '\n' ? 1 : 0;
@@ -70,7 +71,7 @@ class LineCounter {
 
   private:
     const char* pos_;
-    int line_ = 1;
+    int line_;
 };
 
 std::string first_line(const char* p, const char* end) {
@@ -447,26 +448,61 @@ class SqliteDatabase final : public Database {
         }
     }
 
-    int execute_script(std::string_view sql, const std::string& origin, int skip) override {
-        if (sql.substr(0, 3) == "\xEF\xBB\xBF") {
-            sql.remove_prefix(3);
-        }
-        const char* const start = sql.data();
-        const char* const end = start + sql.size();
-        LineCounter lines(start);
-        const char* tail = start;
-        int index = 0;
+    int execute_script(TextSource& source, const std::string& origin, int skip) override {
         sqlite3_set_authorizer(db_.get(), &SqliteDatabase::note_ddl, this);
         struct AuthorizerReset {
             sqlite3* db;
             ~AuthorizerReset() { sqlite3_set_authorizer(db, nullptr, nullptr); }
         } authorizer_reset{db_.get()};
+        // The buffer holds what was read but not yet run: whole statements run as soon as they
+        // are in it, a statement cut by the chunk boundary waits for the next chunk.
+        std::string buffer;
+        int first_line = 1;  // file line of buffer[0]
+        int index = 0;       // statements seen so far
+        bool at_start = true;
+        bool more = true;
+        while (more) {
+            more = source.read(buffer);
+            if (at_start && (buffer.size() >= 3 || !more)) {
+                if (buffer.compare(0, 3, "\xEF\xBB\xBF") == 0) {
+                    buffer.erase(0, 3);
+                }
+                at_start = false;
+            }
+            const std::size_t used = run_block(buffer, first_line, origin, skip, index, !more);
+            first_line += static_cast<int>(std::count(
+                buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(used), '\n'));
+            buffer.erase(0, used);
+        }
+        return index;
+    }
+
+  private:
+    // Whether the text from `p` holds a whole statement by sqlite3_complete (looking only as
+    // far as the first ';' that completes it, so the cost is bounded by the statement).
+    static bool holds_complete_statement(const char* p, const char* end) {
+        return end_of_statement(p, end) < end ||
+               (end > p && end[-1] == ';' && sqlite3_complete(std::string(p, end).c_str()));
+    }
+
+    // Runs the whole statements at the front of `buffer` (NUL-terminated, as std::string is);
+    // returns how many bytes it consumed. Unless `final`, a last statement that may continue
+    // in the next chunk is left for later.
+    std::size_t run_block(const std::string& buffer, int first_line, const std::string& origin,
+                          int skip, int& index, bool final) {
+        const char* const start = buffer.c_str();
+        const char* const end = start + buffer.size();
+        LineCounter lines(start, first_line);
+        const char* tail = start;
         // Statements already run (resuming) are not even prepared: preparing "CREATE TABLE t"
         // fails once t exists. SQLite's own sqlite3_complete() finds where each one ends.
         while (index < skip && tail < end) {
             const char* stmt_end = end_of_statement(tail, end);
-            if (skip_blanks_and_comments(tail, stmt_end) < stmt_end &&
-                *skip_blanks_and_comments(tail, stmt_end) != ';') {
+            if (stmt_end == end && !final && !(end > tail && end[-1] == ';')) {
+                return static_cast<std::size_t>(tail - start);
+            }
+            const char* token = skip_blanks_and_comments(tail, stmt_end);
+            if (token < stmt_end && *token != ';') {
                 ++index;
             }
             tail = stmt_end;
@@ -474,11 +510,16 @@ class SqliteDatabase final : public Database {
         while (tail < end) {
             const char* next = nullptr;
             sqlite3_stmt* raw = nullptr;
+            // The length counts the terminating NUL, so SQLite parses in place instead of
+            // copying all the remaining text for every statement.
             const int rc =
-                sqlite3_prepare_v2(db_.get(), tail, static_cast<int>(end - tail), &raw, &next);
+                sqlite3_prepare_v2(db_.get(), tail, static_cast<int>(end - tail) + 1, &raw, &next);
             Statement stmt(raw);  // owns the statement before the return code is looked at
             const char* first = skip_blanks_and_comments(tail, end);
             if (rc != SQLITE_OK) {
+                if (!final && !holds_complete_statement(tail, end)) {
+                    return static_cast<std::size_t>(tail - start);  // cut by the chunk boundary
+                }
                 const int offset = sqlite3_error_offset(db_.get());
                 const bool located = offset >= 0 && tail + offset <= end;
                 const char* at = located ? tail + offset : first;
@@ -486,11 +527,16 @@ class SqliteDatabase final : public Database {
                                      excerpt_at(start, end, at, located), index + 1);
             }
             if (!stmt) {
-                if (next == tail) {
-                    break;  // only blanks and comments remain
+                if (next == tail || next >= end) {
+                    // Only blanks and comments remain; a comment may still be open, so keep
+                    // them for the next chunk unless this is the end.
+                    return static_cast<std::size_t>((final ? end : tail) - start);
                 }
                 tail = next;  // an empty statement (";"): go on, as sqlite3_exec does
                 continue;
+            }
+            if (!final && next >= end && !(next > tail && next[-1] == ';')) {
+                return static_cast<std::size_t>(tail - start);  // may continue in the next chunk
             }
             ++index;
             tail = next;
@@ -503,10 +549,9 @@ class SqliteDatabase final : public Database {
                                      index);
             }
         }
-        return index;
+        return static_cast<std::size_t>(end - start);
     }
 
-  private:
     // SQLite's words plus the result code's name, e.g. "... (SQLITE_CONSTRAINT_CHECK)".
     std::string message() const {
         return std::string(sqlite3_errmsg(db_.get())) + " (" +
@@ -720,6 +765,14 @@ std::unique_ptr<Database> open_sqlite(const std::string& path, const std::string
         return std::make_unique<SqliteDatabase>(Connection(), path, shown, options.version_table,
                                                 false);
     }
+    // Only this thread uses SQLite (a helper thread only hashes files), so its mutexes and
+    // allocation statistics are pure overhead: one lock per malloc. Must precede first use.
+    static const bool configured = [] {
+        sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+        return true;
+    }();
+    (void)configured;
     // A run killed mid-migration leaves a "hot" rollback journal. Only a read-write connection
     // can roll it back (restoring the last committed state), so even read-only commands open
     // read-write then; they still never create the file or write anything themselves.

@@ -19,7 +19,7 @@ std::vector<Drift> find_drift(const RevisionGraph& graph,
             continue;  // reported elsewhere as a revision no file declares
         }
         const std::string& path = graph.migration(*r).up_path;
-        std::string now = migration_checksum(read_file(path));
+        std::string now = file_checksum(path);
         if (now != record.checksum) {
             out.push_back(Drift{*r, path, record.applied_at, record.checksum, std::move(now)});
         }

@@ -179,8 +179,8 @@ void Executor::run_step(Rev rev, Direction direction, const RunOptions& options,
         done_.push_back(StepReport{rev, direction, 0, true});
     };
     try {
-        const std::string body = read_file(path);
-        const std::string checksum = up ? migration_checksum(body) : std::string();
+        // The body is read in chunks as it runs; its checksum comes from the same single read.
+        FileSource body(path);
         if (transactional || in_transaction) {
             std::optional<Transaction> txn;
             if (!in_transaction) {
@@ -192,7 +192,7 @@ void Executor::run_step(Rev rev, Direction direction, const RunOptions& options,
             }
             db_.execute_script(body, path);
             check_foreign_keys(rev, direction);
-            bookkeeping(rev, direction, checksum, clock.ms());
+            bookkeeping(rev, direction, up ? body.checksum() : std::string(), clock.ms());
             if (txn) {
                 txn->commit();
             }
@@ -245,7 +245,7 @@ void Executor::run_step(Rev rev, Direction direction, const RunOptions& options,
                     e.excerpt(), e.statement());
             }
             Transaction txn(db_);
-            bookkeeping(rev, direction, checksum, clock.ms());
+            bookkeeping(rev, direction, up ? body.checksum() : std::string(), clock.ms());
             txn.commit();
         }
     } catch (...) {
@@ -261,7 +261,7 @@ void Executor::stamp(const std::vector<std::string>& removed, const std::vector<
                      bool purge) {
     std::vector<std::pair<Rev, std::string>> checksums;
     for (const Rev r : added) {
-        checksums.emplace_back(r, migration_checksum(read_file(graph_.migration(r).up_path)));
+        checksums.emplace_back(r, file_checksum(graph_.migration(r).up_path));
     }
     Transaction txn(db_);
     db_.ensure_version_table();
@@ -284,7 +284,7 @@ void Executor::stamp(const std::vector<std::string>& removed, const std::vector<
 }
 
 void Executor::rebless(Rev rev, const std::string& reason) {
-    const std::string sum = migration_checksum(read_file(graph_.migration(rev).up_path));
+    const std::string sum = file_checksum(graph_.migration(rev).up_path);
     Transaction txn(db_);
     db_.update_checksum(graph_.id(rev), sum);
     LogEntry e = entry(graph_.id(rev), "rebless");
@@ -296,7 +296,7 @@ void Executor::rebless(Rev rev, const std::string& reason) {
 
 void Executor::resolve(Rev rev, Direction direction) {
     const std::string sum = direction == Direction::kUpgrade
-                                ? migration_checksum(read_file(graph_.migration(rev).up_path))
+                                ? file_checksum(graph_.migration(rev).up_path)
                                 : std::string();
     Transaction txn(db_);
     db_.ensure_version_table();

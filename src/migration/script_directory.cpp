@@ -3,10 +3,14 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <thread>
 
 #include <boost/filesystem.hpp>
 
@@ -173,6 +177,108 @@ std::optional<std::string> read_heads_manifest(const std::string& dir) {
             return text;
         }
     }
+}
+
+namespace {
+constexpr std::size_t kChunkBytes = 1 << 20;
+}  // namespace
+
+// Hashes chunks on its own thread; at most a few chunks wait, so memory stays bounded.
+class FileSource::Hasher {
+  public:
+    Hasher() : thread_([this] { work(); }) {}
+    Hasher(const Hasher&) = delete;
+    Hasher& operator=(const Hasher&) = delete;
+    ~Hasher() { stop(); }
+
+    void push(std::string chunk) {
+        std::unique_lock lock(mutex_);
+        room_.wait(lock, [this] { return queue_.size() < kMaxQueued; });
+        queue_.push_back(std::move(chunk));
+        ready_.notify_one();
+    }
+
+    std::string finish() {
+        stop();
+        return stream_.finish();
+    }
+
+  private:
+    static constexpr std::size_t kMaxQueued = 4;
+
+    void stop() noexcept {
+        {
+            std::lock_guard lock(mutex_);
+            done_ = true;
+        }
+        ready_.notify_one();
+        if (thread_.joinable()) {
+            thread_.join();
+        }
+    }
+
+    void work() {
+        std::unique_lock lock(mutex_);
+        while (true) {
+            ready_.wait(lock, [this] { return done_ || !queue_.empty(); });
+            if (queue_.empty()) {
+                return;  // done, and everything hashed
+            }
+            std::string chunk = std::move(queue_.front());
+            queue_.pop_front();
+            room_.notify_one();
+            lock.unlock();
+            stream_.update(chunk);
+            lock.lock();
+        }
+    }
+
+    ChecksumStream stream_;
+    std::mutex mutex_;
+    std::condition_variable ready_;
+    std::condition_variable room_;
+    std::deque<std::string> queue_;
+    bool done_ = false;
+    std::thread thread_;  // last: starts after the members it uses exist
+};
+
+FileSource::FileSource(const std::string& path)
+    : path_(path), file_(open_for_reading(path).release()) {}
+
+FileSource::~FileSource() = default;
+
+bool FileSource::read(std::string& buffer) {
+    const std::size_t before = buffer.size();
+    buffer.resize(before + kChunkBytes);
+    const std::size_t n = std::fread(buffer.data() + before, 1, kChunkBytes, file_.get());
+    buffer.resize(before + n);
+    if (n < kChunkBytes && std::ferror(file_.get())) {
+        throw Error("cannot read " + path_ + ": " + std::strerror(errno));
+    }
+    if (first_read_ && n == kChunkBytes) {
+        hasher_ = std::make_unique<Hasher>();
+    }
+    first_read_ = false;
+    const auto chunk = std::string_view(buffer).substr(before);
+    if (hasher_) {
+        hasher_->push(std::string(chunk));
+    } else {
+        checksum_.update(chunk);
+    }
+    return n > 0;
+}
+
+std::string FileSource::checksum() {
+    return hasher_ ? hasher_->finish() : checksum_.finish();
+}
+
+std::string file_checksum(const std::string& path) {
+    FileSource source(path);
+    std::string buffer;
+    while (source.read(buffer)) {
+        buffer.clear();
+    }
+    return source.checksum();
 }
 
 std::string read_file(const std::string& path) {

@@ -1,11 +1,15 @@
 // Lists and reads migration files: the only code besides the database backend that touches disk.
 #pragma once
 
+#include <cstdio>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "migration/migration.hpp"
+#include "util/checksum.hpp"
+#include "util/text_source.hpp"
 
 namespace runner {
 
@@ -24,7 +28,32 @@ std::string heads_manifest_path(const std::string& dir);
 // The heads manifest's text, or nullopt when the directory has none (the file is optional).
 std::optional<std::string> read_heads_manifest(const std::string& dir);
 
-// Reads a whole file (a migration body, when it is about to run).
+// Reads a whole file.
 std::string read_file(const std::string& path);
+
+// A migration body read in chunks, checksummed (migration_checksum) as it goes. For large files
+// the checksum runs on a second thread, so hashing overlaps the database's work.
+class FileSource final : public TextSource {
+  public:
+    explicit FileSource(const std::string& path);
+    ~FileSource() override;
+    bool read(std::string& buffer) override;
+    // The checksum of everything read; call after read() returned false.
+    std::string checksum();
+
+  private:
+    class Hasher;
+    struct Closer {
+        void operator()(std::FILE* f) const noexcept { std::fclose(f); }
+    };
+    std::string path_;
+    std::unique_ptr<std::FILE, Closer> file_;
+    ChecksumStream checksum_;
+    std::unique_ptr<Hasher> hasher_;  // only for files of a chunk or more
+    bool first_read_ = true;
+};
+
+// migration_checksum of a file, read in chunks.
+std::string file_checksum(const std::string& path);
 
 }  // namespace runner

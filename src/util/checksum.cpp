@@ -1,6 +1,7 @@
 // SHA-256 (FIPS 180-4) and the normalised migration checksum built on it.
 #include "util/checksum.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -25,28 +26,41 @@ constexpr std::uint32_t rotr(std::uint32_t x, int n) {
 class Sha256 {
   public:
     void update(std::string_view data) {
-        for (const char c : data) {
-            block_[used_++] = static_cast<std::uint8_t>(c);
-            if (used_ == 64) {
-                compress();
-                used_ = 0;
-            }
-        }
         length_ += data.size();
+        const auto* p = reinterpret_cast<const std::uint8_t*>(data.data());
+        std::size_t n = data.size();
+        if (used_ > 0) {
+            const std::size_t take = std::min(n, block_.size() - used_);
+            std::memcpy(block_.data() + used_, p, take);
+            used_ += take;
+            p += take;
+            n -= take;
+            if (used_ < block_.size()) {
+                return;
+            }
+            compress(block_.data());
+            used_ = 0;
+        }
+        for (; n >= 64; p += 64, n -= 64) {
+            compress(p);  // whole blocks straight from the input
+        }
+        std::memcpy(block_.data(), p, n);
+        used_ = n;
     }
 
     std::string hex() {
         const std::uint64_t bits = length_ * 8;
-        const char pad_start = static_cast<char>(0x80);
-        update(std::string_view(&pad_start, 1));
-        const char zero = 0;
-        while (used_ != 56) {
-            update(std::string_view(&zero, 1));
+        block_[used_++] = 0x80;
+        if (used_ > 56) {
+            std::fill(block_.begin() + static_cast<std::ptrdiff_t>(used_), block_.end(), 0);
+            compress(block_.data());
+            used_ = 0;
         }
-        for (int i = 7; i >= 0; --i) {
-            block_[used_++] = static_cast<std::uint8_t>(bits >> (i * 8));
+        std::fill(block_.begin() + static_cast<std::ptrdiff_t>(used_), block_.begin() + 56, 0);
+        for (int i = 0; i < 8; ++i) {
+            block_[56 + i] = static_cast<std::uint8_t>(bits >> ((7 - i) * 8));
         }
-        compress();
+        compress(block_.data());
         static constexpr char kHex[] = "0123456789abcdef";
         std::string out;
         for (const std::uint32_t word : state_) {
@@ -58,11 +72,11 @@ class Sha256 {
     }
 
   private:
-    void compress() {
+    void compress(const std::uint8_t* block) {
         std::array<std::uint32_t, 64> w{};
         for (int i = 0; i < 16; ++i) {
-            w[i] = (std::uint32_t{block_[i * 4]} << 24) | (std::uint32_t{block_[i * 4 + 1]} << 16) |
-                   (std::uint32_t{block_[i * 4 + 2]} << 8) | std::uint32_t{block_[i * 4 + 3]};
+            w[i] = (std::uint32_t{block[i * 4]} << 24) | (std::uint32_t{block[i * 4 + 1]} << 16) |
+                   (std::uint32_t{block[i * 4 + 2]} << 8) | std::uint32_t{block[i * 4 + 3]};
         }
         for (int i = 16; i < 64; ++i) {
             const auto s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
@@ -107,39 +121,96 @@ std::string sha256_hex(std::string_view data) {
     return sha.hex();
 }
 
-std::string migration_checksum(std::string_view text) {
-    if (text.substr(0, 3) == "\xEF\xBB\xBF") {
-        text.remove_prefix(3);
-    }
+// Normalisation as a character-at-a-time state machine: a line's trailing blanks are held back
+// until something else follows on that line, and empty lines until a non-empty one follows.
+struct ChecksumStream::State {
     Sha256 sha;
-    std::size_t pending_newlines = 0;  // empty lines are emitted only when more text follows
-    bool first = true;
-    while (!text.empty()) {
-        auto end = text.find_first_of("\r\n");
-        auto line = text.substr(0, end);
-        if (end == std::string_view::npos) {
-            text = {};
-        } else {
-            const bool crlf = text[end] == '\r' && end + 1 < text.size() && text[end + 1] == '\n';
-            text.remove_prefix(end + (crlf ? 2 : 1));
-        }
-        while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) {
-            line.remove_suffix(1);
-        }
-        if (line.empty()) {
-            ++pending_newlines;
+    std::size_t bom_seen = 0;    // bytes of a leading UTF-8 BOM matched so far
+    bool started = false;        // past the possible BOM
+    bool first_line = true;      // no non-empty line emitted yet
+    bool line_has_text = false;  // the current line has a non-blank character
+    bool after_cr = false;       // the previous character was a CR (CRLF counts once)
+    std::size_t pending_newlines = 0;
+    std::string pending_blanks;  // blanks since the last emitted character of this line
+};
+
+ChecksumStream::ChecksumStream() : state_(new State) {}
+ChecksumStream::~ChecksumStream() {
+    delete state_;
+}
+
+void ChecksumStream::update(std::string_view piece) {
+    State& st = *state_;
+    static constexpr char kBom[] = "\xEF\xBB\xBF";
+    std::size_t i = 0;
+    while (!st.started && i < piece.size()) {
+        if (piece[i] == kBom[st.bom_seen]) {
+            ++i;
+            if (++st.bom_seen == 3) {
+                st.started = true;
+            }
             continue;
         }
-        if (!first) {
-            ++pending_newlines;
-        }
-        for (; pending_newlines > 0; --pending_newlines) {
-            sha.update("\n");
-        }
-        sha.update(line);
-        first = false;
+        st.started = true;
+        // A partial BOM was text after all.
+        const std::size_t partial = st.bom_seen;
+        st.bom_seen = 0;
+        update(std::string_view(kBom, partial));
     }
-    return "sha256:" + sha.hex();
+    while (i < piece.size()) {
+        const char c = piece[i];
+        if (c == '\n' && st.after_cr) {
+            st.after_cr = false;
+            ++i;
+            continue;
+        }
+        st.after_cr = c == '\r';
+        if (c == '\n' || c == '\r') {
+            if (!st.line_has_text) {
+                ++st.pending_newlines;
+            }
+            st.line_has_text = false;
+            st.pending_blanks.clear();
+            ++i;
+            continue;
+        }
+        if (c == ' ' || c == '\t') {
+            st.pending_blanks += c;
+            ++i;
+            continue;
+        }
+        if (!st.line_has_text) {
+            std::size_t newlines = st.pending_newlines + (st.first_line ? 0 : 1);
+            for (; newlines > 0; --newlines) {
+                st.sha.update("\n");
+            }
+            st.pending_newlines = 0;
+            st.first_line = false;
+            st.line_has_text = true;
+        }
+        if (!st.pending_blanks.empty()) {
+            st.sha.update(st.pending_blanks);
+            st.pending_blanks.clear();
+        }
+        // Hash the whole run up to the next blank or line end at once.
+        std::size_t j = i + 1;
+        while (j < piece.size() && piece[j] != ' ' && piece[j] != '\t' && piece[j] != '\n' &&
+               piece[j] != '\r') {
+            ++j;
+        }
+        st.sha.update(piece.substr(i, j - i));
+        i = j;
+    }
+}
+
+std::string ChecksumStream::finish() {
+    return "sha256:" + state_->sha.hex();
+}
+
+std::string migration_checksum(std::string_view text) {
+    ChecksumStream stream;
+    stream.update(text);
+    return stream.finish();
 }
 
 }  // namespace runner

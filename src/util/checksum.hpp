@@ -14,4 +14,19 @@ std::string sha256_hex(std::string_view data);
 // lines dropped. Editing only those things is not a change to the migration.
 std::string migration_checksum(std::string_view file_text);
 
+// The same checksum computed over a text fed in pieces of any size, in constant memory.
+class ChecksumStream {
+  public:
+    ChecksumStream();
+    ChecksumStream(const ChecksumStream&) = delete;
+    ChecksumStream& operator=(const ChecksumStream&) = delete;
+    ~ChecksumStream();
+    void update(std::string_view piece);
+    std::string finish();  // "sha256:<hex>"
+
+  private:
+    struct State;
+    State* state_;
+};
+
 }  // namespace runner

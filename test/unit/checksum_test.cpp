@@ -142,6 +142,26 @@ BOOST_AUTO_TEST_CASE(migration_checksum_changes_with_any_real_edit) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(streaming_checksum_equals_whole_text_checksum_for_any_chunking) {
+    const std::vector<std::string> texts = {
+        "\xEF\xBB\xBF-- revision: a\r\n-- down_revision:\r\n\r\nCREATE TABLE t (x);  \r\n\r\n\r\n",
+        "\n\n  leading blank lines  \t\n\tkept indent\r\rlone CRs\r\n",
+        "\xEF\xBB no full BOM\nend",
+        "",
+        "   \n\t\n",
+    };
+    for (const auto& text : texts) {
+        const std::string whole = migration_checksum(text);
+        for (std::size_t size = 1; size <= text.size() + 1; ++size) {
+            ChecksumStream stream;
+            for (std::size_t at = 0; at < text.size(); at += size) {
+                stream.update(std::string_view(text).substr(at, size));
+            }
+            BOOST_TEST(stream.finish() == whole, "chunk size " << size);
+        }
+    }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace runner
