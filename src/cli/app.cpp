@@ -40,8 +40,9 @@ void print_help(std::ostream& out) {
     out << "\n"
         << global_options()
         << "\nRun 'runner COMMAND --help' for a command's options.\n\n"
-           "Exit codes: 0 success, 1 error (bad file, bad target, database error), 2 usage "
-           "error.\n";
+           "Exit codes: 0 success, 1 error (bad file, bad target, database error), 2 usage error;\n"
+           "'runner check' also: 3 migrations pending, 4 applied migrations edited (drift),\n"
+           "5 a non-transactional migration stopped part-way (--resume, or 'runner resolve').\n";
 }
 
 }  // namespace
