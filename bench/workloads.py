@@ -1,0 +1,360 @@
+"""Generates the benchmark workloads: revision histories and large data migrations, written as
+runner's SQL pairs, as the sqlite3-shell script that runs the same statements, as an Alembic
+project and as a sqitch project. Everything is deterministic: the same arguments give the same
+bytes."""
+
+import getpass
+import hashlib
+import os
+import re
+import socket
+
+VERSION_TABLE = "runner_version"
+
+# The bookkeeping tables, exactly as `runner upgrade head --sql` creates them.
+BOOKKEEPING_DDL = """\
+CREATE TABLE IF NOT EXISTS runner_version (
+    revision TEXT NOT NULL PRIMARY KEY,
+    applied_at TEXT NOT NULL,
+    duration_ms INTEGER NOT NULL DEFAULT 0,
+    checksum TEXT,
+    how TEXT NOT NULL DEFAULT 'upgrade'
+);
+CREATE TABLE IF NOT EXISTS runner_version_log (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    revision TEXT NOT NULL,
+    action TEXT NOT NULL,
+    duration_ms INTEGER NOT NULL DEFAULT 0,
+    checksum TEXT,
+    user TEXT,
+    host TEXT,
+    detail TEXT
+);
+"""
+
+NOW_SQL = "strftime('%Y-%m-%d %H:%M:%S', 'now')"
+
+
+class Rev:
+    """One migration: its identity, parents, dependencies and the SQL of both directions."""
+
+    def __init__(self, index, rid, parents, depends=(), labels=()):
+        self.index = index          # 1-based, also the file number
+        self.id = rid
+        self.parents = list(parents)
+        self.depends = list(depends)
+        self.labels = list(labels)
+        self.message = ""
+        self.up = []                # statements, each without its ';'
+        self.down = []
+
+    @property
+    def stem(self):
+        return "%05d_%s" % (self.index, self.id)
+
+
+def rev_id(shape, index):
+    return hashlib.sha1(("%s-%d" % (shape, index)).encode()).hexdigest()[:12]
+
+
+def table(rev):
+    return "t%05d" % rev.index
+
+
+def fill_bodies(revs):
+    """Realistic small DDL plus a few rows: a table with an index, sometimes a foreign key to the
+    parent's table, sometimes a column added to the parent's table and backfilled."""
+    by_id = {r.id: r for r in revs}
+    for r in revs:
+        t = table(r)
+        parent = by_id[r.parents[0]] if r.parents else None
+        fk = parent is not None and r.index % 3 == 0
+        cols = [
+            "    id INTEGER PRIMARY KEY",
+            "    name TEXT NOT NULL",
+            "    qty INTEGER NOT NULL DEFAULT 0 CHECK (qty >= 0)",
+            "    created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP",
+        ]
+        if fk:
+            cols.append("    %s_id INTEGER REFERENCES %s (id) ON DELETE CASCADE"
+                        % (table(parent), table(parent)))
+        r.up.append("CREATE TABLE %s (\n%s\n)" % (t, ",\n".join(cols)))
+        r.up.append("CREATE INDEX ix_%s_name ON %s (name)" % (t, t))
+        r.up.append("INSERT INTO %s (name, qty) VALUES ('alpha', 1), ('beta', 2), ('gamma', 3)" % t)
+        r.down.append("DROP INDEX ix_%s_name" % t)
+        r.down.append("DROP TABLE %s" % t)
+        if parent is not None and r.index % 4 == 0:
+            pt, col = table(parent), "c%05d" % r.index
+            r.up.append("ALTER TABLE %s ADD COLUMN %s TEXT" % (pt, col))
+            r.up.append("UPDATE %s SET %s = upper(name) WHERE qty > 1" % (pt, col))
+            r.down.insert(0, "ALTER TABLE %s DROP COLUMN %s" % (pt, col))
+        r.message = "create %s%s" % (t, " with a column on %s" % table(parent)
+                                     if parent is not None and r.index % 4 == 0 else "")
+
+
+def linear_history(n):
+    revs = []
+    for i in range(1, n + 1):
+        revs.append(Rev(i, rev_id("linear", i), [revs[-1].id] if revs else []))
+    fill_bodies(revs)
+    return revs
+
+
+def branchy_history(n):
+    """Blocks of 20: ten trunk revisions, a branch point into two branches of four, a merge and
+    one more trunk revision. Every other block, the second branch depends_on the first (Alembic's
+    cross-branch dependency). Three branch labels in all, whatever n is, so label output stays
+    linear in n. A short tail is linear."""
+    revs = []
+    label_blocks = {max(0, n // 20 // 4), max(0, n // 20 // 2), max(0, 3 * n // 20 // 4)}
+
+    def add(parents, depends=(), labels=()):
+        i = len(revs) + 1
+        revs.append(Rev(i, rev_id("branchy", i), parents, depends, labels))
+        return revs[-1]
+
+    tip = None
+    block = 0
+    while len(revs) < n:
+        if n - len(revs) < 20:
+            tip = add([tip.id] if tip else [])
+            continue
+        for _ in range(10):
+            tip = add([tip.id] if tip else [])
+        fork = tip
+        a = [add([fork.id], labels=["branch_%d" % block] if block in label_blocks else [])]
+        for _ in range(3):
+            a.append(add([a[-1].id]))
+        b = [add([fork.id])]
+        b.append(add([b[-1].id]))
+        b.append(add([b[-1].id], depends=[a[1].id] if block % 2 == 0 else []))
+        b.append(add([b[-1].id]))
+        merge = add([a[-1].id, b[-1].id])
+        tip = add([merge.id])
+        block += 1
+    fill_bodies(revs)
+    for r in revs:
+        if len(r.parents) > 1:
+            r.message = "merge " + ", ".join(r.parents) + "; " + r.message
+    return revs
+
+
+def big_migration(mb, rows_per_insert=500):
+    """One data migration of about `mb` MB: a table and multi-row INSERTs, one row a line, as a
+    dump would write them."""
+    r = Rev(1, "b1600000%04d" % mb, [])
+    r.message = "load %d MB of orders" % mb
+    r.up.append("CREATE TABLE orders (\n    id INTEGER PRIMARY KEY,\n    customer TEXT NOT NULL,\n"
+                "    email TEXT NOT NULL,\n    amount REAL NOT NULL,\n    status TEXT NOT NULL,\n"
+                "    created_at TEXT NOT NULL,\n    note TEXT\n)")
+    r.down.append("DROP TABLE orders")
+    r.big_mb = mb
+    r.rows_per_insert = rows_per_insert
+    return r
+
+
+def big_statements(r):
+    """The INSERTs of a big migration, generated lazily (hundreds of MB)."""
+    target = r.big_mb * 1024 * 1024
+    written = 0
+    row = 1
+    statuses = ("paid", "shipped", "refunded", "pending")
+    while written < target:
+        lines = []
+        for _ in range(r.rows_per_insert):
+            lines.append(
+                "(%d, 'customer %07d', 'c%07d@example.com', %d.%02d, '%s', "
+                "'2026-%02d-%02d %02d:%02d:%02d', 'order note %d: deliver to the back door')"
+                % (row, row * 7919 % 10000000, row, row % 9973, row % 100, statuses[row % 4],
+                   row % 12 + 1, row % 28 + 1, row % 24, row % 60, (row * 7) % 60, row))
+            row += 1
+        stmt = ("INSERT INTO orders (id, customer, email, amount, status, created_at, note) "
+                "VALUES\n" + ",\n".join(lines))
+        written += len(stmt) + 2
+        yield stmt
+
+
+# ---------------------------------------------------------------------------------------------
+# runner's files
+
+def header(r, direction):
+    h = ["-- revision: %s" % r.id,
+         "-- down_revision:%s" % ((" " + ", ".join(r.parents)) if r.parents else "")]
+    if r.labels:
+        h.append("-- branch_labels: %s" % ", ".join(r.labels))
+    if r.depends:
+        h.append("-- depends_on: %s" % ", ".join(r.depends))
+    h.append("-- message: %s" % r.message)
+    h.append("-- create_date: 2026-01-01 00:00:00")
+    return "\n".join(h) + "\n\n"
+
+
+def up_text_chunks(r):
+    yield header(r, "up")
+    yield "-- %s\n" % r.message
+    for s in r.up:
+        yield s + ";\n"
+    if hasattr(r, "big_mb"):
+        for s in big_statements(r):
+            yield s + ";\n"
+
+
+def write_runner_dir(revs, d):
+    os.makedirs(d, exist_ok=True)
+    for r in revs:
+        with open(os.path.join(d, r.stem + ".up.sql"), "w") as f:
+            for chunk in up_text_chunks(r):
+                f.write(chunk)
+        with open(os.path.join(d, r.stem + ".down.sql"), "w") as f:
+            f.write(header(r, "down"))
+            for s in r.down:
+                f.write(s + ";\n")
+
+
+def migration_checksum(text):
+    """runner's checksum (src/util/checksum.cpp): SHA-256 of the text with line endings and
+    trailing blanks normalised and trailing empty lines dropped."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = [l.rstrip(" \t") for l in re.split(r"\r\n|\r|\n", text)]
+    return "sha256:" + hashlib.sha256("\n".join(lines).rstrip("\n").encode()).hexdigest()
+
+
+def quote(s):
+    return "'" + s.replace("'", "''") + "'"
+
+
+def identity():
+    user = os.environ.get("USER") or getpass.getuser()
+    return user, socket.gethostname()
+
+
+def write_shell_script(revs, d, path, fk_check=False):
+    """The limit: the sqlite3 shell running exactly what runner runs for `upgrade heads` on an
+    empty database: the bookkeeping tables, then per migration BEGIN IMMEDIATE, the up file as
+    it is, the version row and the audit-log row, COMMIT. `fk_check` adds runner's
+    per-migration PRAGMA foreign_key_check (for the breakdown, not the limit)."""
+    user, host = identity()
+    with open(path, "w") as out:
+        out.write(".bail on\nPRAGMA foreign_keys = OFF;\n\n" + BOOKKEEPING_DDL + "\n")
+        for r in revs:  # generation order is a topological order
+            up_path = os.path.join(d, r.stem + ".up.sql")
+            with open(up_path) as f:
+                body = f.read()
+            checksum = migration_checksum(body)
+            out.write("BEGIN IMMEDIATE;\n")
+            out.write(body)
+            out.write("\n;\n")
+            if fk_check:
+                out.write("PRAGMA foreign_key_check;\n")
+            out.write("INSERT INTO runner_version (revision, applied_at, duration_ms, checksum, how)"
+                      " VALUES (%s, %s, 0, %s, 'upgrade');\n" % (quote(r.id), NOW_SQL, quote(checksum)))
+            out.write("INSERT INTO runner_version_log (at, revision, action, duration_ms, checksum,"
+                      " user, host, detail) VALUES (%s, %s, 'upgrade', 0, %s, %s, %s, NULL);\n"
+                      % (NOW_SQL, quote(r.id), quote(checksum), quote(user), quote(host)))
+            out.write("COMMIT;\n\n")
+
+
+# ---------------------------------------------------------------------------------------------
+# Alembic
+
+ALEMBIC_ENV = '''\
+from alembic import context
+from sqlalchemy import create_engine, pool
+
+config = context.config
+engine = create_engine("sqlite:///" + config.get_main_option("db_path"), poolclass=pool.NullPool)
+with engine.connect() as connection:
+    context.configure(connection=connection, transaction_per_migration=True)
+    with context.begin_transaction():
+        context.run_migrations()
+'''
+
+
+def py_tuple(items):
+    if not items:
+        return "None"
+    if len(items) == 1:
+        return repr(items[0])
+    return "(" + ", ".join(repr(i) for i in items) + ")"
+
+
+def write_alembic_project(revs, root, db_path):
+    """An Alembic project whose revisions op.execute() the same statements, one call each."""
+    sdir = os.path.join(root, "migrations")  # not "alembic": `python3 -m alembic` would import it
+    vdir = os.path.join(sdir, "versions")
+    os.makedirs(vdir, exist_ok=True)
+    with open(os.path.join(root, "alembic.ini"), "w") as f:
+        f.write("[alembic]\nscript_location = %s\ndb_path = %s\n" % (sdir, db_path))
+    with open(os.path.join(sdir, "env.py"), "w") as f:
+        f.write(ALEMBIC_ENV)
+    with open(os.path.join(sdir, "script.py.mako"), "w") as f:
+        f.write("")
+    for r in revs:
+        with open(os.path.join(vdir, r.stem + ".py"), "w") as f:
+            f.write('"""%s\n\nRevision ID: %s\nRevises: %s\nCreate Date: 2026-01-01 00:00:00\n"""\n'
+                    % (r.message, r.id, ", ".join(r.parents)))
+            f.write("from alembic import op\n\n")
+            f.write("revision = %r\ndown_revision = %s\nbranch_labels = %s\ndepends_on = %s\n\n\n"
+                    % (r.id, py_tuple(r.parents), py_tuple(r.labels), py_tuple(r.depends)))
+            f.write("def upgrade():\n")
+            for s in r.up:
+                f.write("    op.execute(%r)\n" % s)
+            f.write("\n\ndef downgrade():\n")
+            for s in r.down:
+                f.write("    op.execute(%r)\n" % s)
+
+
+def heads_of(revs):
+    parents = {p for r in revs for p in r.parents}
+    return [r.id for r in revs if r.id not in parents]
+
+
+def stamp_alembic_db(revs, db_path):
+    """An Alembic database at the heads, written directly (stamping 10,000 revisions with
+    Alembic itself takes minutes)."""
+    import sqlite3
+    if os.path.exists(db_path):
+        os.remove(db_path)
+    con = sqlite3.connect(db_path)
+    con.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
+                "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))")
+    con.executemany("INSERT INTO alembic_version VALUES (?)", [(h,) for h in heads_of(revs)])
+    con.commit()
+    con.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# sqitch
+
+def write_sqitch_project(revs, root, runner_dir=None):
+    """A sqitch project (engine sqlite): the plan in topological order, each change requiring its
+    parents and dependencies; each deploy script runs the same body in its own transaction."""
+    for sub in ("deploy", "revert", "verify"):
+        os.makedirs(os.path.join(root, sub), exist_ok=True)
+    with open(os.path.join(root, "sqitch.conf"), "w") as f:
+        f.write("[core]\n\tengine = sqlite\n\tplan_file = %s\n\ttop_dir = %s\n"
+                % (os.path.join(root, "sqitch.plan"), root))
+    name = {r.id: "c%05d" % r.index for r in revs}
+    with open(os.path.join(root, "sqitch.plan"), "w") as plan:
+        plan.write("%syntax-version=1.0.0\n%project=bench\n\n")
+        for r in revs:
+            req = [name[p] for p in r.parents + r.depends]
+            plan.write("%s %s2026-01-01T00:00:00Z Bench <bench@example.com> # %s\n"
+                       % (name[r.id], ("[" + " ".join(req) + "] ") if req else "", r.message))
+            with open(os.path.join(root, "deploy", name[r.id] + ".sql"), "w") as f:
+                f.write("BEGIN;\n")
+                if runner_dir is not None:  # the very same file, header comments and all
+                    with open(os.path.join(runner_dir, r.stem + ".up.sql")) as src:
+                        while True:
+                            chunk = src.read(1 << 20)
+                            if not chunk:
+                                break
+                            f.write(chunk)
+                else:
+                    for chunk in up_text_chunks(r):
+                        f.write(chunk)
+                f.write("\nCOMMIT;\n")
+            with open(os.path.join(root, "revert", name[r.id] + ".sql"), "w") as f:
+                f.write("BEGIN;\n" + "".join(s + ";\n" for s in r.down) + "COMMIT;\n")
