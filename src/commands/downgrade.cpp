@@ -10,17 +10,9 @@ namespace runner {
 namespace po = boost::program_options;
 
 int cmd_downgrade(Context& ctx, const Args& args) {
-    po::options_description options("Options");
+    const po::options_description options = plan_options();
     po::options_description arguments;
     arguments.add_options()("target", po::value<std::string>()->required(), "target");
-    options.add_options()("sql", po::bool_switch(),
-                          "print the SQL script instead of running it (TARGET must be FROM:TO)")(
-        "atomic", po::bool_switch(), "run the whole plan in one transaction: all or nothing")(
-        "backup", po::bool_switch(), "back up the database first (SQLite online backup)")(
-        "resume", po::bool_switch(),
-        "continue a failed non-transactional migration at the statement that failed")(
-        "format", po::value<std::string>()->default_value("text"),
-        "text or json (a report on stdout)");
     po::positional_options_description positional;
     positional.add("target", 1);
     const auto vm = parse_args(

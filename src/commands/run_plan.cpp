@@ -49,6 +49,20 @@ std::string result_json(const RevisionGraph& graph, Database& db, const PlanRequ
 
 }  // namespace
 
+boost::program_options::options_description plan_options() {
+    namespace po = boost::program_options;
+    po::options_description options("Options");
+    options.add_options()("sql", po::bool_switch(),
+                          "print the SQL script instead of running it (TARGET may be FROM:TO)")(
+        "atomic", po::bool_switch(), "run the whole plan in one transaction: all or nothing")(
+        "backup", po::bool_switch(), "back up the database first (SQLite online backup)")(
+        "resume", po::bool_switch(),
+        "continue a failed non-transactional migration at the statement that failed")(
+        "format", po::value<std::string>()->default_value("text"),
+        "text or json (a report on stdout)");
+    return options;
+}
+
 std::string default_backup_path(const std::string& db_file) {
     const std::time_t now = std::time(nullptr);
     std::tm tm{};

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/program_options.hpp>
+
 #include "cli/context.hpp"
 #include "exec/executor.hpp"
 
@@ -17,6 +19,9 @@ struct PlanRequest {
     bool resume = false;
     bool json = false;
 };
+
+// The options upgrade and downgrade share: --sql, --atomic, --backup, --resume, --format.
+boost::program_options::options_description plan_options();
 
 // Refuses on drift or on failed non-transactional migrations in the plan (unless resuming),
 // takes a backup when asked, runs the plan, and reports (text on stderr, or JSON on stdout).

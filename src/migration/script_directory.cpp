@@ -157,26 +157,7 @@ std::string heads_manifest_path(const std::string& dir) {
 }
 
 std::optional<std::string> read_heads_manifest(const std::string& dir) {
-    const std::string path = heads_manifest_path(dir);
-    File f(std::fopen(path.c_str(), "rb"));
-    if (!f) {
-        if (errno == ENOENT) {
-            return std::nullopt;
-        }
-        throw Error("cannot open " + path + ": " + std::strerror(errno));
-    }
-    std::string text;
-    char buf[4096];
-    while (true) {
-        const std::size_t n = std::fread(buf, 1, sizeof buf, f.get());
-        text.append(buf, n);
-        if (n < sizeof buf) {
-            if (std::ferror(f.get())) {
-                throw Error("cannot read " + path + ": " + std::strerror(errno));
-            }
-            return text;
-        }
-    }
+    return read_file_if_exists(heads_manifest_path(dir));
 }
 
 namespace {
@@ -281,8 +262,14 @@ std::string file_checksum(const std::string& path) {
     return source.checksum();
 }
 
-std::string read_file(const std::string& path) {
-    auto f = open_for_reading(path);
+std::optional<std::string> read_file_if_exists(const std::string& path) {
+    File f(std::fopen(path.c_str(), "rb"));
+    if (!f) {
+        if (errno == ENOENT) {
+            return std::nullopt;
+        }
+        throw Error("cannot open " + path + ": " + std::strerror(errno));
+    }
     std::string text;
     char buf[65536];
     while (true) {
@@ -295,6 +282,13 @@ std::string read_file(const std::string& path) {
             return text;
         }
     }
+}
+
+std::string read_file(const std::string& path) {
+    if (auto text = read_file_if_exists(path)) {
+        return std::move(*text);
+    }
+    throw Error("cannot open " + path + ": " + std::strerror(ENOENT));
 }
 
 }  // namespace runner

@@ -30,6 +30,8 @@ std::optional<std::string> read_heads_manifest(const std::string& dir);
 
 // Reads a whole file.
 std::string read_file(const std::string& path);
+// Reads a whole file, or nothing when it does not exist.
+std::optional<std::string> read_file_if_exists(const std::string& path);
 
 // A migration body read in chunks, checksummed (migration_checksum) as it goes. For large files
 // the checksum runs on a second thread, so hashing overlaps the database's work.

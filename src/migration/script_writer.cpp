@@ -153,31 +153,6 @@ void replace_file(const std::string& path, const std::string& text) {
     }
 }
 
-std::optional<std::string> read_file_if_exists(const std::string& path) {
-    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (fd.get() < 0) {
-        if (errno == ENOENT) {
-            return std::nullopt;
-        }
-        throw Error("cannot open " + path + ": " + errno_text());
-    }
-    std::string text;
-    char buf[8192];
-    while (true) {
-        const ssize_t n = ::read(fd.get(), buf, sizeof buf);
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            throw Error("cannot read " + path + ": " + errno_text());
-        }
-        if (n == 0) {
-            return text;
-        }
-        text.append(buf, static_cast<std::size_t>(n));
-    }
-}
-
 bool is_nonempty_directory(const std::string& path) {
     boost::system::error_code ec;
     if (!fs::is_directory(path, ec)) {

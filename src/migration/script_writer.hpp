@@ -21,9 +21,6 @@ void create_files(const std::vector<NewFile>& files);
 // Replaces (or creates) `path` atomically: writes a temporary file beside it, then renames it.
 void replace_file(const std::string& path, const std::string& text);
 
-// The whole file, or nullopt when it does not exist. Throws Error when it cannot be read.
-std::optional<std::string> read_file_if_exists(const std::string& path);
-
 // Whether `path` is a directory with at least one entry (false when it does not exist).
 bool is_nonempty_directory(const std::string& path);
 
