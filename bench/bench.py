@@ -7,6 +7,7 @@ PASS/FAIL for each performance target. scripts/bench builds runner and calls thi
 import argparse
 import datetime
 import glob
+import json
 import os
 import platform
 import shutil
@@ -49,7 +50,7 @@ def stop(signum, _frame):
             os.killpg(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-    sys.exit(128 + signum)
+    os._exit(128 + signum)  # not sys.exit: the signal may arrive while stderr's lock is held
 
 
 def build_measure(workdir):
@@ -204,6 +205,47 @@ def measure(label, runs, make_argv, *, prepare=None, stdin=None, env=None, timeo
                          logdir)[0]
 
 
+def to_json(results):
+    """The results as JSON-able values (Measurements as dicts, (shape, n) keys as 'shape/n')."""
+    def conv(v):
+        if isinstance(v, Measurement):
+            return {"measurement": {k: getattr(v, k) for k in (
+                "runs", "timed_out", "failed", "seconds", "cpu", "rss_kb", "timeout", "note")}}
+        if isinstance(v, dict):
+            return {("%s/%s" % k if isinstance(k, tuple) else str(k)): conv(x) for k, x in v.items()}
+        if isinstance(v, (list, tuple)):
+            return [conv(x) for x in v]
+        return v
+    return conv(results)
+
+
+def from_json(data):
+    """The inverse of to_json."""
+    def conv(v, key_kind=None):
+        if isinstance(v, dict) and "measurement" in v:
+            m = Measurement([])
+            for k, x in v["measurement"].items():
+                setattr(m, k, x)
+            return m
+        if isinstance(v, dict):
+            out = {}
+            for k, x in v.items():
+                if key_kind == "pair":
+                    shape, n = k.split("/")
+                    out[(shape, int(n))] = conv(x)
+                elif key_kind == "int":
+                    out[int(k)] = conv(x)
+                else:
+                    out[k] = conv(x)
+            return out
+        return v
+    res = {}
+    for k, v in data.items():
+        kind = "pair" if k in ("upgrade", "read", "cat") else "int" if k == "big" else None
+        res[k] = conv(v, kind)
+    return res
+
+
 def remove_db(path):
     for suffix in ("", "-journal", "-wal", "-shm"):
         if os.path.exists(path + suffix):
@@ -306,6 +348,14 @@ def verify_same_sql(runner_db, shell_db):
     return problems
 
 
+def default_chart(out_path):
+    """bench/benchmarks.svg for the repository's BENCHMARKS.md, else the report's name .svg."""
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    if os.path.abspath(out_path) == os.path.join(repo, "BENCHMARKS.md"):
+        return os.path.join(repo, "bench", "benchmarks.svg")
+    return os.path.splitext(os.path.abspath(out_path))[0] + ".svg"
+
+
 def shown_args(argv):
     """The command line as a person types it to scripts/bench: without --runner."""
     out, skip = [], False
@@ -341,7 +391,19 @@ def main():
                     "BENCHMARKS.md, else --out with .svg)")
     ap.add_argument("--workdir", help="generate workloads here (default a new temp dir)")
     ap.add_argument("--keep", action="store_true", help="keep the workdir")
+    ap.add_argument("--report-from", metavar="JSON",
+                    help="measure nothing: write the report from a run's results.json")
     args = ap.parse_args()
+    if args.report_from:
+        with open(args.report_from) as f:
+            results = from_json(json.load(f))
+        out_path = os.path.abspath(args.out or os.path.join(
+            os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "BENCHMARKS.md"))
+        chart_path = args.chart or default_chart(out_path)
+        print(report.terminal(results))
+        report.write(results, out_path, chart_path)
+        print("bench: wrote %s and %s" % (out_path, chart_path), file=sys.stderr)
+        return 0
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
 
@@ -352,12 +414,7 @@ def main():
     shapes = [s for s in args.shapes.split(",") if s]
     startup_iterations = args.startup_iterations or (20 if args.quick else 200)
     out_path = args.out or (None if args.quick else os.path.join(repo, "BENCHMARKS.md"))
-    chart_path = args.chart
-    if out_path and not chart_path:
-        if os.path.abspath(out_path) == os.path.join(repo, "BENCHMARKS.md"):
-            chart_path = os.path.join(repo, "bench", "benchmarks.svg")
-        else:
-            chart_path = os.path.splitext(os.path.abspath(out_path))[0] + ".svg"
+    chart_path = args.chart or (default_chart(out_path) if out_path else None)
     runner = os.path.abspath(args.runner)
     sqlite3_shell = shutil.which("sqlite3")
     if not sqlite3_shell:
@@ -541,13 +598,16 @@ def main():
         results["big"][mb] = big
 
     results["elapsed"] = time.time() - started
+    with open(os.path.join(work, "results.json"), "w") as f:
+        json.dump(to_json(results), f, indent=1)
     print()
     print(report.terminal(results))
     if out_path:
         report.write(results, out_path, chart_path)
         print("bench: wrote %s and %s" % (out_path, chart_path), file=sys.stderr)
     if args.keep or args.workdir:
-        print("bench: kept %s" % work, file=sys.stderr)
+        print("bench: kept %s (results.json re-renders the report: --report-from)" % work,
+              file=sys.stderr)
     else:
         os.chdir("/")
         shutil.rmtree(work, ignore_errors=True)
