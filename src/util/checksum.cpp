@@ -204,7 +204,16 @@ void ChecksumStream::update(std::string_view piece) {
 }
 
 std::string ChecksumStream::finish() {
-    return "sha256:" + state_->sha.hex();
+    State& st = *state_;
+    if (!st.started && st.bom_seen > 0) {
+        // The text ended inside what looked like a BOM: those bytes were text.
+        static constexpr char kBom[] = "\xEF\xBB\xBF";
+        const std::size_t partial = st.bom_seen;
+        st.started = true;
+        st.bom_seen = 0;
+        update(std::string_view(kBom, partial));
+    }
+    return "sha256:" + st.sha.hex();
 }
 
 std::string migration_checksum(std::string_view text) {

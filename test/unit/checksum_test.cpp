@@ -162,6 +162,15 @@ BOOST_AUTO_TEST_CASE(streaming_checksum_equals_whole_text_checksum_for_any_chunk
     }
 }
 
+BOOST_AUTO_TEST_CASE(a_text_that_only_starts_like_a_bom_is_hashed_as_text) {
+    // Found by the header fuzzer: "\xEF" alone hashed like the empty text.
+    BOOST_TEST(migration_checksum("\xEF") == "sha256:" + sha256_hex("\xEF"));
+    BOOST_TEST(migration_checksum("\xEF\xBB") == "sha256:" + sha256_hex("\xEF\xBB"));
+    BOOST_TEST(migration_checksum("\xEF \t ") == migration_checksum("\xEF"));
+    BOOST_TEST(migration_checksum("\xEF\xBB\xBF"
+                                  "a") == "sha256:" + sha256_hex("a"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace runner
