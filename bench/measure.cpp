@@ -1,7 +1,7 @@
 // A fine-grained /usr/bin/time for scripts/bench: runs a command REPEAT times and writes its mean
-// wall time, peak RSS, exit code and mean CPU time (user + system). Linux keeps a process's RSS high-water mark across exec, so
-// the command is forked from this small process rather than from the Python harness, whose own
-// RSS would otherwise be reported as the command's.
+// wall time, peak RSS, exit code and mean CPU time (user + system). Linux keeps a process's RSS
+// high-water mark across exec, so the command is forked from this small process rather than from
+// the Python harness, whose own RSS would otherwise be reported as the command's.
 //   measure RESULT_FILE REPEAT COMMAND [ARGS...]
 // writes "SECONDS MAX_RSS_KB EXIT_CODE CPU_SECONDS\n".
 #include <sys/resource.h>

@@ -6,7 +6,7 @@
 namespace runner {
 
 class TextSource {
-public:
+  public:
     TextSource() = default;
     TextSource(const TextSource&) = delete;
     TextSource& operator=(const TextSource&) = delete;
@@ -17,7 +17,7 @@ public:
 
 // All of a string as one chunk (tests, small texts).
 class StringSource final : public TextSource {
-public:
+  public:
     explicit StringSource(std::string text) : text_(std::move(text)) {}
     bool read(std::string& buffer) override {
         if (done_) {
@@ -28,7 +28,7 @@ public:
         return true;
     }
 
-private:
+  private:
     std::string text_;
     bool done_ = false;
 };
