@@ -124,6 +124,7 @@ class Measurement:
         self.rss_kb = max(r.rss_kb for r in results) if results else None
         self.timeout = max(r.seconds for r in results) if self.timed_out else None
         self.note = note
+        self.all = [round(r.seconds, 6) for r in results]  # every run, for the spread
 
 
 class Spec:
@@ -190,9 +191,10 @@ def measure_group(specs, runs, warmup=False, logdir=None):
         m = Measurement(spec.results)
         shown = ("%.3f s" % m.seconds) if m.seconds is not None else (
             "> %.0f s" % m.timeout if m.timed_out else "failed")
-        print("  %-46s %12s  (CPU %s, %d run%s, peak RSS %.1f MB)"
+        spread = " %.3f-%.3f," % (min(m.all), max(m.all)) if len(m.all) > 1 else ""
+        print("  %-46s %12s  (CPU %s, %d run%s,%s peak RSS %.1f MB)"
               % (spec.label, shown, "%.3f s" % m.cpu if m.cpu is not None else "—", m.runs,
-                 "" if m.runs == 1 else "s", (m.rss_kb or 0) / 1024),
+                 "" if m.runs == 1 else "s", spread, (m.rss_kb or 0) / 1024),
               file=sys.stderr, flush=True)
         out.append(m)
     return out
@@ -210,7 +212,8 @@ def to_json(results):
     def conv(v):
         if isinstance(v, Measurement):
             return {"measurement": {k: getattr(v, k) for k in (
-                "runs", "timed_out", "failed", "seconds", "cpu", "rss_kb", "timeout", "note")}}
+                "runs", "timed_out", "failed", "seconds", "cpu", "rss_kb", "timeout", "note",
+                "all")}}
         if isinstance(v, dict):
             return {("%s/%s" % k if isinstance(k, tuple) else str(k)): conv(x) for k, x in v.items()}
         if isinstance(v, (list, tuple)):
@@ -410,7 +413,8 @@ def main():
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     runs = args.runs or (1 if args.quick else 5)
     sizes = [int(s) for s in (args.sizes or ("20,200" if args.quick else "200,2000,10000")).split(",")]
-    big_mbs = [int(s) for s in (args.big_mb or ("2,8" if args.quick else "50,200")).split(",")]
+    big_mbs = [int(s) for s in (args.big_mb or ("2,8" if args.quick else "50,200")).split(",")
+               if s and int(s) > 0]  # --big-mb 0: none
     shapes = [s for s in args.shapes.split(",") if s]
     startup_iterations = args.startup_iterations or (20 if args.quick else 200)
     out_path = args.out or (None if args.quick else os.path.join(repo, "BENCHMARKS.md"))
@@ -524,7 +528,7 @@ def main():
             reads = {}
             files = sorted(glob.glob(os.path.join(sql_dir, "*.sql")))
             specs = [Spec("cat every migration file (%d files)" % len(files),
-                          lambda: ["/bin/sh", "-c", 'cat "$0"/*.sql', sql_dir])]
+                          lambda: ["/bin/sh", "-c", 'cd "$0" && exec cat -- *.sql', sql_dir])]
             for label, cmd in READ_COMMANDS:
                 specs.append(Spec("runner " + label,
                                   lambda cmd=cmd: [runner, "--db", db, "--dir", sql_dir] + cmd))
@@ -578,8 +582,8 @@ def main():
             if problems:
                 results["mismatch"].append("%d MB: %s" % (mb, ", ".join(problems)))
         big["cat"] = measure("cat the file", runs,
-                             lambda: ["/bin/sh", "-c", 'cat "$0"/*.sql', sql_dir], warmup=True,
-                             logdir=logs)
+                             lambda: ["/bin/sh", "-c", 'cd "$0" && exec cat -- *.sql', sql_dir],
+                             warmup=True, logdir=logs)
         if sqitch:
             sdir = os.path.join(base, "sqitch")
             wl.write_sqitch_project([r], sdir, runner_dir=sql_dir)
