@@ -293,22 +293,7 @@ Draft draft_files(const RevisionGraph& graph, const NewRevision& revision, const
     const Header uh = checked_header(d.up_text, d.up_path, up, revision);
     const Header dh = checked_header(d.down_text, d.down_path, down, revision);
 
-    Migration m;
-    m.revision = uh.revision;
-    m.down_revisions = uh.down_revisions;
-    m.branch_labels = uh.branch_labels;
-    m.depends_on = uh.depends_on;
-    m.message = uh.message;
-    m.create_date = uh.create_date;
-    m.up_path = d.up_path;
-    m.down_path = d.down_path;
-    m.up_transactional = uh.transactional;
-    m.down_transactional = dh.transactional;
-    m.revision_line = uh.revision_line;
-    m.down_revision_line = uh.down_revision_line;
-    m.depends_on_line = uh.depends_on_line;
-    m.branch_labels_line = uh.branch_labels_line;
-    all.push_back(std::move(m));
+    all.push_back(migration_from_headers(uh, dh, d.up_path, d.down_path));
     try {
         d.heads_after = head_ids(RevisionGraph(std::move(all)));
     } catch (const RevisionError& e) {

@@ -225,6 +225,26 @@ HeaderScan scan_header(std::string_view text, bool at_eof, const std::string& pa
     return scan;
 }
 
+Migration migration_from_headers(const Header& up, const Header& down, std::string up_path,
+                                 std::string down_path) {
+    Migration m;
+    m.revision = up.revision;
+    m.down_revisions = up.down_revisions;
+    m.branch_labels = up.branch_labels;
+    m.depends_on = up.depends_on;
+    m.message = up.message;
+    m.create_date = up.create_date;
+    m.up_path = std::move(up_path);
+    m.down_path = std::move(down_path);
+    m.up_transactional = up.transactional;
+    m.down_transactional = down.transactional;
+    m.revision_line = up.revision_line;
+    m.down_revision_line = up.down_revision_line;
+    m.depends_on_line = up.depends_on_line;
+    m.branch_labels_line = up.branch_labels_line;
+    return m;
+}
+
 Header parse_header(std::string_view text, const std::string& path) {
     return scan_header(text, true, path).header;
 }

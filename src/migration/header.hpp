@@ -34,4 +34,8 @@ HeaderScan scan_header(std::string_view text, bool at_eof, const std::string& pa
 // Convenience for whole files held in memory.
 Header parse_header(std::string_view text, const std::string& path);
 
+// The migration an up/down pair declares (graph keys and line numbers from the up file).
+Migration migration_from_headers(const Header& up, const Header& down, std::string up_path,
+                                 std::string down_path);
+
 }  // namespace runner

@@ -132,22 +132,7 @@ std::vector<Migration> load_migrations(const std::string& dir) {
                    pair.down, down.depends_on_line);
         check_same("branch_labels", up.branch_labels, down.branch_labels, pair.up,
                    up.branch_labels_line, pair.down, down.branch_labels_line);
-        Migration m;
-        m.revision = up.revision;
-        m.down_revisions = up.down_revisions;
-        m.branch_labels = up.branch_labels;
-        m.depends_on = up.depends_on;
-        m.message = up.message;
-        m.create_date = up.create_date;
-        m.up_path = pair.up;
-        m.down_path = pair.down;
-        m.up_transactional = up.transactional;
-        m.down_transactional = down.transactional;
-        m.revision_line = up.revision_line;
-        m.down_revision_line = up.down_revision_line;
-        m.depends_on_line = up.depends_on_line;
-        m.branch_labels_line = up.branch_labels_line;
-        out.push_back(std::move(m));
+        out.push_back(migration_from_headers(up, down, pair.up, pair.down));
     }
     return out;
 }
