@@ -95,9 +95,16 @@ class Database {
     virtual void set_partial(const PartialRecord& record) = 0;
     virtual void clear_partial(const std::string& revision) = 0;
 
+    // Where to look for foreign-key violations.
+    enum class FkScope {
+        kAll,      // every table
+        kChanged,  // only where the scripts run since the last look can have made new ones: the
+                   // tables they created, altered, dropped or wrote, and the tables whose
+                   // foreign keys point at those (everywhere when that cannot be known)
+    };
     // Foreign-key violations in the current state, as "table rowid N references parent",
     // at most `limit` of them.
-    virtual std::vector<std::string> foreign_key_violations(int limit) = 0;
+    virtual std::vector<std::string> foreign_key_violations(int limit, FkScope scope) = 0;
 
     // Copies the whole database to `path` consistently while others may write (SQLite's online
     // backup API). Throws when `path` exists.

@@ -4,10 +4,13 @@
 #include <sys/stat.h>
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 #include "db/database.hpp"
 #include "util/text.hpp"
@@ -25,6 +28,26 @@ using Connection = std::unique_ptr<sqlite3, ConnectionCloser>;
 using Statement = std::unique_ptr<sqlite3_stmt, StatementFinalizer>;
 
 constexpr int kBusyTimeoutMs = 60'000;
+
+// The tables of the main schema that scripts changed, by lower-case name (SQLite compares
+// names without regard to ASCII case), as the authorizer reports them.
+struct ScriptEffects {
+    std::set<std::string> changed;  // written, created, altered, dropped or (re)indexed
+    std::set<std::string> created;
+    std::set<std::string> altered;
+    std::set<std::string> dropped;
+    bool elsewhere = false;  // an attached database was changed too
+};
+
+std::string ascii_lower(const char* s) {
+    std::string out(s);
+    for (char& c : out) {
+        if (c >= 'A' && c <= 'Z') {
+            c = static_cast<char>(c - 'A' + 'a');
+        }
+    }
+    return out;
+}
 
 // Skips blanks and SQL comments, so a statement's line is that of its first token.
 const char* skip_blanks_and_comments(const char* p, const char* end) {
@@ -383,17 +406,39 @@ class SqliteDatabase final : public Database {
         step(stmt.get(), "clearing the failed-statement record of " + revision);
     }
 
-    std::vector<std::string> foreign_key_violations(int limit) override {
+    std::vector<std::string> foreign_key_violations(int limit, FkScope scope) override {
+        const ScriptEffects effects = std::exchange(effects_, ScriptEffects{});
         std::vector<std::string> out;
-        if (!has_foreign_keys()) {
+        if (!has_foreign_keys(effects)) {
             return out;
         }
-        auto stmt = prepare("PRAGMA foreign_key_check");
-        while (step(stmt.get(), "checking foreign keys") && static_cast<int>(out.size()) < limit) {
-            const bool has_rowid = sqlite3_column_type(stmt.get(), 1) != SQLITE_NULL;
-            out.push_back(text(stmt.get(), 0) +
-                          (has_rowid ? " rowid " + text(stmt.get(), 1) : std::string(" row")) +
-                          " references a missing row in " + text(stmt.get(), 2));
+        if (scope == FkScope::kAll || effects.elsewhere) {
+            children_.reset();  // rebuilt from the schema when next needed
+            auto stmt = prepare("PRAGMA foreign_key_check");
+            collect_violations(stmt.get(), limit, out);
+            return out;
+        }
+        // A new violation needs a changed row in the referencing table or in the table it
+        // references: look in the changed tables and in their children only.
+        update_children(effects);
+        std::set<std::string> suspects;
+        for (const auto& name : effects.changed) {
+            suspects.insert(name);
+            if (const auto it = children_->find(name); it != children_->end()) {
+                suspects.insert(it->second.begin(), it->second.end());
+            }
+        }
+        sqlite3_stmt* stmt = cached("SELECT * FROM pragma_foreign_key_check(?)");
+        for (const auto& name : suspects) {
+            if (static_cast<int>(out.size()) >= limit) {
+                break;
+            }
+            if (!is_table(name)) {
+                continue;  // dropped or renamed: its children were looked at
+            }
+            ResetGuard reset{stmt};
+            bind(stmt, 1, name);
+            collect_violations(stmt, limit, out);
         }
         return out;
     }
@@ -449,7 +494,7 @@ class SqliteDatabase final : public Database {
     }
 
     int execute_script(TextSource& source, const std::string& origin, int skip) override {
-        sqlite3_set_authorizer(db_.get(), &SqliteDatabase::note_ddl, this);
+        sqlite3_set_authorizer(db_.get(), &SqliteDatabase::note_change, this);
         struct AuthorizerReset {
             sqlite3* db;
             ~AuthorizerReset() { sqlite3_set_authorizer(db, nullptr, nullptr); }
@@ -607,48 +652,169 @@ class SqliteDatabase final : public Database {
         return step(stmt, "looking for the table " + name);
     }
 
+    // Rows of PRAGMA foreign_key_check as "table rowid N references a missing row in parent".
+    void collect_violations(sqlite3_stmt* stmt, int limit, std::vector<std::string>& out) {
+        while (static_cast<int>(out.size()) < limit && step(stmt, "checking foreign keys")) {
+            const bool has_rowid = sqlite3_column_type(stmt, 1) != SQLITE_NULL;
+            out.push_back(text(stmt, 0) +
+                          (has_rowid ? " rowid " + text(stmt, 1) : std::string(" row")) +
+                          " references a missing row in " + text(stmt, 2));
+        }
+    }
+
     // Whether any table declares a foreign key. Known once per connection, then kept current
-    // from the tables each script created or altered (noted by the authorizer), so the check
-    // costs nothing per migration in databases without foreign keys.
-    bool has_foreign_keys() {
+    // from the tables each script created or altered, so the check costs nothing per
+    // migration in databases without foreign keys.
+    bool has_foreign_keys(const ScriptEffects& effects) {
         if (!has_foreign_keys_) {
             auto stmt = prepare(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND sql LIKE '%REFERENCES%' "
                 "LIMIT 1");
             has_foreign_keys_ = step(stmt.get(), "looking for foreign keys");
-        } else if (!*has_foreign_keys_) {
-            // Per table through the schema hash (pragma functions), not a scan of sqlite_master.
-            for (const auto& name : ddl_tables_) {
-                if (!table_has_rows("SELECT 1 FROM pragma_table_info(?)", name)) {
-                    has_foreign_keys_.reset();  // renamed or dropped since: look everywhere
-                    ddl_tables_.clear();
-                    return has_foreign_keys();
+            return *has_foreign_keys_;
+        }
+        if (*has_foreign_keys_) {
+            return true;
+        }
+        // Per table through the schema hash (pragma functions), not a scan of sqlite_master.
+        for (const auto* names : {&effects.created, &effects.altered}) {
+            for (const auto& name : *names) {
+                if (!is_table(name)) {
+                    if (names == &effects.altered) {
+                        has_foreign_keys_.reset();  // renamed since: look everywhere
+                        return has_foreign_keys(effects);
+                    }
+                    continue;  // created and dropped again
                 }
-                if (table_has_rows("SELECT 1 FROM pragma_foreign_key_list(?)", name)) {
+                if (!foreign_key_parents(name).empty()) {
                     has_foreign_keys_ = true;
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    // Whether `name` is a table of the main schema (by the schema hash, not a scan).
+    bool is_table(const std::string& name) {
+        sqlite3_stmt* stmt =
+            cached("SELECT 1 FROM pragma_table_list(?) WHERE schema = 'main' AND type = 'table'");
+        ResetGuard reset{stmt};
+        bind(stmt, 1, name);
+        return step(stmt, "looking for the table " + name);
+    }
+
+    // The tables that the foreign keys of table `name` reference, lower case.
+    std::vector<std::string> foreign_key_parents(const std::string& name) {
+        sqlite3_stmt* stmt =
+            cached("SELECT DISTINCT lower(\"table\") FROM pragma_foreign_key_list(?)");
+        ResetGuard reset{stmt};
+        bind(stmt, 1, name);
+        std::vector<std::string> parents;
+        while (step(stmt, "reading the foreign keys of " + name)) {
+            parents.push_back(text(stmt, 0));
+        }
+        return parents;
+    }
+
+    // Keeps the map from each table to the tables that reference it current: built from the
+    // schema once per connection, then updated from what each script created, altered and
+    // dropped. A rename rewrites other tables' references, so it starts the map afresh.
+    void update_children(const ScriptEffects& effects) {
+        if (children_) {
+            for (const auto& name : effects.altered) {
+                if (effects.created.count(name) > 0 || effects.dropped.count(name) > 0 ||
+                    !is_table(name)) {
+                    children_.reset();
                     break;
                 }
             }
         }
-        ddl_tables_.clear();
-        return *has_foreign_keys_;
-    }
-
-    bool table_has_rows(const char* sql, const std::string& table) {
-        sqlite3_stmt* stmt = cached(sql);
-        ResetGuard reset{stmt};
-        bind(stmt, 1, table);
-        return step(stmt, "looking for foreign keys of " + table);
-    }
-
-    static int note_ddl(void* self, int action, const char* a1, const char* a2, const char*,
-                        const char*) {
-        auto* db = static_cast<SqliteDatabase*>(self);
-        if (action == SQLITE_CREATE_TABLE && a1 != nullptr) {
-            db->ddl_tables_.emplace_back(a1);
-        } else if (action == SQLITE_ALTER_TABLE && a2 != nullptr) {
-            db->ddl_tables_.emplace_back(a2);
+        if (!children_) {
+            children_.emplace();
+            parents_.clear();
+            auto stmt = prepare(
+                "SELECT lower(m.name), lower(f.\"table\") FROM sqlite_master AS m, "
+                "pragma_foreign_key_list(m.name) AS f WHERE m.type = 'table'");
+            while (step(stmt.get(), "reading the foreign keys of every table")) {
+                link(text(stmt.get(), 0), text(stmt.get(), 1));
+            }
+            return;
         }
+        for (const auto* names : {&effects.dropped, &effects.created, &effects.altered}) {
+            for (const auto& name : *names) {
+                unlink(name);
+                if (names != &effects.dropped && is_table(name)) {
+                    for (const auto& parent : foreign_key_parents(name)) {
+                        link(name, parent);
+                    }
+                }
+            }
+        }
+    }
+
+    void link(const std::string& child, const std::string& parent) {
+        auto& children = (*children_)[parent];
+        if (std::find(children.begin(), children.end(), child) == children.end()) {
+            children.push_back(child);
+            parents_[child].push_back(parent);
+        }
+    }
+
+    void unlink(const std::string& child) {
+        const auto it = parents_.find(child);
+        if (it == parents_.end()) {
+            return;
+        }
+        for (const auto& parent : it->second) {
+            auto& children = (*children_)[parent];
+            children.erase(std::remove(children.begin(), children.end(), child), children.end());
+        }
+        parents_.erase(it);
+    }
+
+    // The authorizer, while a script runs: notes each table a statement writes or changes
+    // (the statements a trigger runs included, as they are compiled in).
+    static int note_change(void* self, int action, const char* a1, const char* a2,
+                           const char* schema, const char*) {
+        const char* table = a1;
+        switch (action) {
+            case SQLITE_INSERT:
+            case SQLITE_UPDATE:
+            case SQLITE_DELETE:
+            case SQLITE_CREATE_TABLE:
+            case SQLITE_DROP_TABLE:
+                break;
+            case SQLITE_CREATE_INDEX:  // a unique index can be what a foreign key refers to
+            case SQLITE_DROP_INDEX:
+                table = a2;
+                break;
+            case SQLITE_ALTER_TABLE:
+                schema = a1;
+                table = a2;
+                break;
+            default:
+                return SQLITE_OK;
+        }
+        if (table == nullptr || sqlite3_strnicmp(table, "sqlite_", 7) == 0) {
+            return SQLITE_OK;  // SQLite's own tables
+        }
+        ScriptEffects& e = static_cast<SqliteDatabase*>(self)->effects_;
+        if (schema != nullptr && std::strcmp(schema, "main") != 0) {
+            // TEMP tables cannot take part in the main schema's foreign keys; an attached
+            // database's can, so those make the next check look everywhere.
+            e.elsewhere = e.elsewhere || std::strcmp(schema, "temp") != 0;
+            return SQLITE_OK;
+        }
+        std::string name = ascii_lower(table);
+        if (action == SQLITE_CREATE_TABLE) {
+            e.created.insert(name);
+        } else if (action == SQLITE_DROP_TABLE) {
+            e.dropped.insert(name);
+        } else if (action == SQLITE_ALTER_TABLE) {
+            e.altered.insert(name);
+        }
+        e.changed.insert(std::move(name));
         return SQLITE_OK;
     }
 
@@ -749,7 +915,10 @@ class SqliteDatabase final : public Database {
     std::unordered_map<std::string, Statement> cache_;  // destroyed before db_ (declared after)
     std::optional<bool> has_foreign_keys_;              // whether any table declares REFERENCES
     std::optional<bool> partial_table_exists_;
-    std::vector<std::string> ddl_tables_;  // tables the running script creates or alters
+    ScriptEffects effects_;  // what the scripts run since the last foreign key check changed
+    // Lower-case table name -> the tables whose foreign keys reference it, and the reverse.
+    std::optional<std::unordered_map<std::string, std::vector<std::string>>> children_;
+    std::unordered_map<std::string, std::vector<std::string>> parents_;
 };
 
 }  // namespace

@@ -86,8 +86,9 @@ void Executor::run(const std::vector<Rev>& steps, Direction direction, const Run
     done_.clear();
     done_.reserve(steps.size());
     // Violations that exist before the run are the data's, not a migration's: only new ones fail.
-    fk_baseline_ =
-        db_.exists() ? db_.foreign_key_violations(kViolationLimit) : std::vector<std::string>{};
+    fk_baseline_ = db_.exists()
+                       ? db_.foreign_key_violations(kViolationLimit, Database::FkScope::kAll)
+                       : std::vector<std::string>{};
     std::sort(fk_baseline_.begin(), fk_baseline_.end());
     if (!options.atomic) {
         for (const Rev r : steps) {
@@ -131,7 +132,11 @@ bool Executor::still_needed(Rev rev, Direction direction) {
 }
 
 void Executor::check_foreign_keys(Rev rev, Direction direction) {
-    auto now = db_.foreign_key_violations(kViolationLimit);
+    // Only where the migration changed something, unless the baseline is too long to hold
+    // whole: then the same full listing (cut at the same place) is compared.
+    const bool baseline_whole = fk_baseline_.size() < static_cast<std::size_t>(kViolationLimit);
+    auto now = db_.foreign_key_violations(
+        kViolationLimit, baseline_whole ? Database::FkScope::kChanged : Database::FkScope::kAll);
     std::vector<std::string> added;
     for (auto& v : now) {
         if (!std::binary_search(fk_baseline_.begin(), fk_baseline_.end(), v)) {
