@@ -12,6 +12,10 @@
 #include <mutex>
 #include <thread>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <boost/filesystem.hpp>
 
 #include "migration/header.hpp"
@@ -27,26 +31,15 @@ struct FileCloser {
 };
 using File = std::unique_ptr<std::FILE, FileCloser>;
 
-File open_for_reading(const std::string& path) {
-    File f(std::fopen(path.c_str(), "rb"));
-    if (!f) {
-        throw Error("cannot open " + path + ": " + std::strerror(errno));
-    }
-    return f;
-}
-
 // Reads just enough of the file to parse its header; headers are a few hundred bytes.
 Header read_header(const std::string& path) {
-    auto f = open_for_reading(path);
+    InputFile file(path);
     std::string text;
     char buf[4096];
     while (true) {
-        const std::size_t n = std::fread(buf, 1, sizeof buf, f.get());
-        if (n < sizeof buf && std::ferror(f.get())) {
-            throw Error("cannot read " + path + ": " + std::strerror(errno));
-        }
+        const std::size_t n = file.read(buf, sizeof buf);
         text.append(buf, n);
-        const bool eof = n < sizeof buf;
+        const bool eof = n == 0 || (n < sizeof buf && file.regular());
         if (text.find('\0') != std::string::npos) {
             throw Error(path + ": not a text file (it contains NUL bytes)");
         }
@@ -208,30 +201,67 @@ class FileSource::Hasher {
     std::thread thread_;  // last: starts after the members it uses exist
 };
 
+InputFile::InputFile(std::string path) : path_(std::move(path)) {
+    do {
+        fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+    } while (fd_ < 0 && errno == EINTR);
+    if (fd_ < 0) {
+        throw Error("cannot open " + path_ + ": " + std::strerror(errno));
+    }
+    struct stat st {};
+    if (::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode)) {
+        regular_ = true;
+        size_ = static_cast<std::size_t>(st.st_size);
+    }
+}
+
+InputFile::~InputFile() {
+    ::close(fd_);
+}
+
+std::size_t InputFile::read(char* into, std::size_t size) {
+    while (true) {
+        const ssize_t n = ::read(fd_, into, size);
+        if (n >= 0) {
+            return static_cast<std::size_t>(n);
+        }
+        if (errno != EINTR) {
+            throw Error("cannot read " + path_ + ": " + std::strerror(errno));
+        }
+    }
+}
+
 FileSource::FileSource(const std::string& path)
-    : path_(path), file_(open_for_reading(path).release()) {}
+    : file_(path),
+      // One more byte than the file holds, so that one read both gets it and finds the end.
+      chunk_size_(file_.regular() ? std::clamp<std::size_t>(file_.size() + 1, 4096, kChunkBytes)
+                                  : kChunkBytes),
+      chunk_(std::make_unique_for_overwrite<char[]>(chunk_size_)) {
+    if (file_.size() >= kChunkBytes) {
+        hasher_ = std::make_unique<Hasher>();
+    }
+}
 
 FileSource::~FileSource() = default;
 
 bool FileSource::read(std::string& buffer) {
-    const std::size_t before = buffer.size();
-    buffer.resize(before + kChunkBytes);
-    const std::size_t n = std::fread(buffer.data() + before, 1, kChunkBytes, file_.get());
-    buffer.resize(before + n);
-    if (n < kChunkBytes && std::ferror(file_.get())) {
-        throw Error("cannot read " + path_ + ": " + std::strerror(errno));
+    if (at_end_) {
+        return false;
     }
-    if (first_read_ && n == kChunkBytes) {
-        hasher_ = std::make_unique<Hasher>();
+    const std::size_t n = file_.read(chunk_.get(), chunk_size_);
+    // A regular file reads short only at its end: no second call just to be told so.
+    at_end_ = n == 0 || (n < chunk_size_ && file_.regular());
+    if (n == 0) {
+        return false;
     }
-    first_read_ = false;
-    const auto chunk = std::string_view(buffer).substr(before);
+    const std::string_view chunk(chunk_.get(), n);
+    buffer.append(chunk);
     if (hasher_) {
         hasher_->push(std::string(chunk));
     } else {
         checksum_.update(chunk);
     }
-    return n > 0;
+    return true;
 }
 
 std::string FileSource::checksum() {

@@ -1,7 +1,7 @@
 // Lists and reads migration files: the only code besides the database backend that touches disk.
 #pragma once
 
-#include <cstdio>
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,6 +33,27 @@ std::string read_file(const std::string& path);
 // Reads a whole file, or nothing when it does not exist.
 std::optional<std::string> read_file_if_exists(const std::string& path);
 
+// A file opened for reading, closed when it goes out of scope; errors name the file.
+class InputFile {
+  public:
+    explicit InputFile(std::string path);
+    ~InputFile();
+    InputFile(const InputFile&) = delete;
+    InputFile& operator=(const InputFile&) = delete;
+    // Reads up to `size` bytes into `into`; 0 at the end.
+    std::size_t read(char* into, std::size_t size);
+    // Whether it is a regular file (a short read is its end), and then its size when opened.
+    bool regular() const { return regular_; }
+    std::size_t size() const { return size_; }
+    const std::string& path() const { return path_; }
+
+  private:
+    std::string path_;
+    int fd_;
+    bool regular_ = false;
+    std::size_t size_ = 0;
+};
+
 // A migration body read in chunks, checksummed (migration_checksum) as it goes. For large files
 // the checksum runs on a second thread, so hashing overlaps the database's work.
 class FileSource final : public TextSource {
@@ -45,14 +66,12 @@ class FileSource final : public TextSource {
 
   private:
     class Hasher;
-    struct Closer {
-        void operator()(std::FILE* f) const noexcept { std::fclose(f); }
-    };
-    std::string path_;
-    std::unique_ptr<std::FILE, Closer> file_;
+    InputFile file_;
+    std::size_t chunk_size_;         // a chunk, or less for a smaller file
+    std::unique_ptr<char[]> chunk_;  // reused for every read, never zero-filled
     ChecksumStream checksum_;
     std::unique_ptr<Hasher> hasher_;  // only for files of a chunk or more
-    bool first_read_ = true;
+    bool at_end_ = false;
 };
 
 // migration_checksum of a file, read in chunks.
