@@ -355,7 +355,17 @@ void RevisionGraph::throw_cannot_locate(std::string_view argument, const std::st
                                                     (why.empty() ? "" : ": " + why));
 }
 
-Rev RevisionGraph::resolve_branch(std::string_view branch) const {
+std::vector<std::string> RevisionGraph::branch_labels() const {
+    std::vector<std::string> out;
+    out.reserve(by_label_.size());
+    for (const auto& [label, owner] : by_label_) {
+        out.push_back(label);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+Rev RevisionGraph::resolve_branch(std::string_view branch, std::string_view target) const {
     const auto it = by_label_.find(std::string(branch));
     if (it != by_label_.end()) {
         return it->second;
@@ -363,8 +373,27 @@ Rev RevisionGraph::resolve_branch(std::string_view branch) const {
     try {
         return resolve_ident(branch);
     } catch (const RevisionError&) {
-        throw_cannot_locate(branch, "no branch label or revision '" + printable(branch) + "'");
+        // A prefix of several ids or labels: resolve_ident's message lists the candidates.
+        const std::string key(branch);
+        const auto k =
+            std::lower_bound(keys_sorted_.begin(), keys_sorted_.end(), std::make_pair(key, Rev{0}));
+        if (!key.empty() && k != keys_sorted_.end() && k->first.compare(0, key.size(), key) == 0) {
+            throw;
+        }
     }
+    // Alembic ignores an unknown branch where it has nothing to filter (`typo@base` with one
+    // root means base); runner refuses it everywhere.
+    auto labels = branch_labels();
+    if (labels.size() > 20) {
+        labels.resize(20);
+        labels.push_back("...");
+    }
+    throw RevisionError(Kind::kUnknownRevision,
+                        "unknown branch label '" + printable(branch) + "'" +
+                            (target.empty() ? std::string() : " in '" + printable(target) + "'") +
+                            " (no label or revision has that name); " +
+                            (labels.empty() ? std::string("this project has no branch labels")
+                                            : "the branch labels are: " + join(labels, ", ")));
 }
 
 Rev RevisionGraph::resolve_ident(std::string_view ident,
@@ -511,6 +540,9 @@ std::vector<Rev> RevisionGraph::get_revisions(std::string_view symbol) const {
     const std::optional<std::string_view> branch =
         at != std::string_view::npos ? std::optional(symbol.substr(0, at)) : std::nullopt;
     const std::string_view rest = branch ? symbol.substr(at + 1) : symbol;
+    if (branch && !branch->empty()) {
+        resolve_branch(*branch, symbol);  // an unknown branch is an error even where unused
+    }
     if (const auto n = negative_int(rest)) {
         // LABEL@-N: walk down from each head (of that branch).
         std::vector<Rev> out;

@@ -104,8 +104,11 @@ class RevisionGraph {
     // A revision id, unique prefix (over ids longer than 3) or label; with `branch`, it must
     // share lineage with that branch.
     Rev resolve_ident(std::string_view ident, std::optional<std::string_view> branch = {}) const;
-    // The revision a branch name designates: its label's owner, or any revision ident.
-    Rev resolve_branch(std::string_view branch) const;
+    // The revision a branch name designates: its label's owner, or any revision ident. Anything
+    // else is an error naming `branch`, the `target` it came from and the labels that exist.
+    Rev resolve_branch(std::string_view branch, std::string_view target = {}) const;
+    // Every declared branch label, sorted.
+    std::vector<std::string> branch_labels() const;
     // The targets that are ancestors or descendants of what `check_against` names.
     std::vector<Rev> filter_for_lineage(const std::vector<Rev>& targets,
                                         std::string_view check_against,

@@ -60,6 +60,9 @@ std::vector<Rev> resolve_upgrade_targets(const RevisionGraph& graph, const Versi
     }
     const std::optional<std::string_view> branch =
         rel->branch ? std::optional<std::string_view>(*rel->branch) : std::nullopt;
+    if (branch) {
+        graph.resolve_branch(*branch, target);  // unknown: an error even where unused
+    }
     if (rel->steps > 0 && !rel->symbol) {
         std::vector<std::optional<Rev>> start;
         for (const Rev r : state.rows) {
@@ -128,6 +131,9 @@ DowngradeTarget downgrade_target(const RevisionGraph& graph, const VersionState&
     if (const auto rel = parse_relative(target)) {
         const std::optional<std::string_view> branch =
             rel->branch ? std::optional<std::string_view>(*rel->branch) : std::nullopt;
+        if (branch) {
+            graph.resolve_branch(*branch, target);  // unknown: an error even where unused
+        }
         if (rel->steps >= 0 && !rel->symbol) {
             relative_too_far(rel->steps_text, rel->steps);  // downgrade +N: not a downgrade
         }
@@ -198,6 +204,7 @@ DowngradeTarget downgrade_target(const RevisionGraph& graph, const VersionState&
     if (at != std::string_view::npos) {
         if (at > 0) {
             out.branch = std::string(target.substr(0, at));
+            graph.resolve_branch(*out.branch, target);  // `typo@base` must not mean base
         }
         symbol = target.substr(at + 1);
     }
@@ -297,6 +304,12 @@ DowngradePlan plan_downgrade(const RevisionGraph& graph, const VersionState& sta
 
 std::vector<Rev> plan_stamp(const RevisionGraph& graph, const std::vector<Rev>& rows,
                             const std::vector<std::string>& targets) {
+    for (const auto& t : targets) {
+        // An unknown branch is an error even when no row or target needs its lineage.
+        if (const auto at = t.find('@'); at != std::string::npos && at > 0) {
+            graph.resolve_branch(std::string_view(t).substr(0, at), t);
+        }
+    }
     // Which current rows each destination replaces: those sharing lineage with any target.
     std::vector<Rev> filtered;
     for (const auto& t : targets) {

@@ -310,8 +310,8 @@ BOOST_AUTO_TEST_CASE(downgrades_match_the_transcripts_step_for_step) {
          "head(s)"},
         {"7d4e 7db9", "+1", "relative too far: Relative revision +1 didn't produce 1 migrations"},
         {"e5f6", "nosuch@base",
-         "unknown revision: Can't locate revision identified by 'nosuch': no branch label or "
-         "revision 'nosuch'"},
+         "unknown revision: unknown branch label 'nosuch' in 'nosuch@base' (no label or revision "
+         "has that name); the branch labels are: audit, orders"},
     };
     for (const auto& c : cases) {
         BOOST_TEST_CONTEXT("downgrade " << c.target << " from {" << c.applied << "}") {
@@ -491,6 +491,50 @@ BOOST_AUTO_TEST_CASE(history_range_between_siblings_is_an_error) {
     BOOST_TEST(history(g, "", "7d4e", "7db9") ==
                "not ancestor: Requested range 7d4e:7db9 does not refer to ancestor/descendant "
                "revisions along the same branch");
+}
+
+BOOST_AUTO_TEST_CASE(an_unknown_branch_label_is_refused_in_every_target_form) {
+    // Alembic ignores the label where it has nothing to filter (one root: `typo@base` is base,
+    // `typo@-1` from no rows is base); runner refuses it everywhere, naming the labels.
+    const auto chain = make_graph({{"a"}, {"b", {"a"}}, {"c", {"b"}}});
+    const std::string none =
+        "unknown revision: unknown branch label 'typo' in '%' (no label or revision has that "
+        "name); this project has no branch labels";
+    const auto msg = [&](const std::string& target) {
+        std::string m = none;
+        return m.replace(m.find('%'), 1, target);
+    };
+    for (const std::string t : {"typo@base", "typo@-1", "typo@a", "typo@head", "typo@c-1"}) {
+        BOOST_TEST_CONTEXT(t) {
+            BOOST_TEST(downgrade(chain, "c", t) == msg(t));
+            BOOST_TEST(downgrade(chain, "", t) == msg(t));
+        }
+    }
+    for (const std::string t :
+         {"typo@head", "typo@heads", "typo@+1", "typo@c", "typo@base", "typo@-1", "typo@a+1"}) {
+        BOOST_TEST_CONTEXT(t) {
+            BOOST_TEST(upgrade(chain, "a", t) == msg(t));
+            BOOST_TEST(upgrade(chain, "", t) == msg(t));
+        }
+    }
+    for (const std::string t : {"typo@base", "typo@head", "typo@-1"}) {
+        BOOST_TEST_CONTEXT(t) {
+            BOOST_TEST(stamp(chain, "c", {t}) == msg(t));
+            BOOST_TEST(stamp(chain, "", {t}) == msg(t));
+        }
+    }
+    BOOST_TEST(history(chain, "c", "typo@base", "") == msg("typo@base"));
+    BOOST_TEST(history(chain, "c", "", "typo@head") == msg("typo@head"));
+    BOOST_TEST(history(chain, "c", "", "typo@+1") == msg("typo@+1"));
+
+    const auto labelled = reference_graph();
+    BOOST_TEST(downgrade(labelled, "e5f6", "typo@base") ==
+               "unknown revision: unknown branch label 'typo' in 'typo@base' (no label or "
+               "revision has that name); the branch labels are: audit, orders");
+    // An empty branch is no branch, as in Alembic; a revision id names its lineage.
+    BOOST_TEST(downgrade(chain, "c", "@base") == "c b a");
+    BOOST_TEST(downgrade(chain, "c", "b@base") == "c b a");
+    BOOST_TEST(upgrade(chain, "a", "c@+1") == "b");
 }
 
 BOOST_AUTO_TEST_CASE(parents_first_orders_a_long_chain_without_recursion) {

@@ -306,6 +306,10 @@ BOOST_AUTO_TEST_CASE(empty_graph_has_no_heads_and_no_bases) {
 BOOST_AUTO_TEST_CASE(every_symbol_in_the_table_resolves_as_in_alembic) {
     const auto g = reference_graph();
     const std::string cant = "unknown revision: Can't locate revision identified by ";
+    const auto unknown_branch = [](const std::string& target) {
+        return "unknown revision: unknown branch label 'nosuch' in '" + target +
+               "' (no label or revision has that name); the branch labels are: audit, orders";
+    };
     const std::pair<std::string_view, std::string> cases[] = {
         {"3f1c2a9e7b10", s(kUsers)},
         {"3f1c", s(kUsers)},
@@ -340,8 +344,11 @@ BOOST_AUTO_TEST_CASE(every_symbol_in_the_table_resolves_as_in_alembic) {
          cant + "'7d4e8b2c1a05': revision 7d4e8b2c1a05 is not a member of branch 'audit'"},
         // A prefix is looked up among the branch's revisions only.
         {"orders@7d4e", cant + "'7d4e': no such revision or branch"},
-        {"nosuch@head", cant + "'nosuch': no such revision or branch"},
-        {"nosuch@3f1c", cant + "'nosuch': no branch label or revision 'nosuch'"},
+        {"nosuch@head", unknown_branch("nosuch@head")},
+        {"nosuch@3f1c", unknown_branch("nosuch@3f1c")},
+        {"nosuch@base", unknown_branch("nosuch@base")},
+        {"nosuch@-1", unknown_branch("nosuch@-1")},
+        {"nosuch@heads", unknown_branch("nosuch@heads")},
         {"-1", s(kMerge) + "," + s(kAudit)},
         {"audit@-1", s(kAudit)},
         {"orders@-1", s(kMerge)},
