@@ -244,7 +244,7 @@ def from_json(data):
         return v
     res = {}
     for k, v in data.items():
-        kind = "pair" if k in ("upgrade", "read", "cat") else "int" if k == "big" else None
+        kind = "pair" if k in ("upgrade", "read", "cat", "stat") else "int" if k == "big" else None
         res[k] = conv(v, kind)
     return res
 
@@ -445,7 +445,7 @@ def main():
     info = machine_info(runner, args.built_from or "binary " + runner, alembic_py, sqitch)
     results = {"info": info, "runs": runs, "sizes": sizes, "shapes": shapes, "big_mbs": big_mbs,
                "quick": args.quick, "upgrade": {}, "read": {}, "big": {}, "startup": {},
-               "cat": {}, "mismatch": [], "argv_shown": shown_args(sys.argv[1:])}
+               "cat": {}, "stat": {}, "mismatch": [], "argv_shown": shown_args(sys.argv[1:])}
     started = time.time()
     print("bench: workloads in %s; %d run%s each" % (work, runs, "" if runs == 1 else "s"),
           file=sys.stderr)
@@ -528,13 +528,20 @@ def main():
             reads = {}
             files = sorted(glob.glob(os.path.join(sql_dir, "*.sql")))
             specs = [Spec("cat every migration file (%d files)" % len(files),
-                          lambda: ["/bin/sh", "-c", 'cd "$0" && exec cat -- *.sql', sql_dir])]
+                          lambda: ["/bin/sh", "-c", 'cd "$0" && exec cat -- *.sql', sql_dir]),
+                     # The least any reader must do to notice an edited file, even one that
+                     # keeps a cache of parsed headers: list the directory, stat every file
+                     # (-size makes find stat it).
+                     Spec("list and stat every migration file",
+                          lambda: ["find", sql_dir, "-maxdepth", "1", "-name", "*.sql",
+                                   "-size", "-2G", "-printf", ""])]
             for label, cmd in READ_COMMANDS:
                 specs.append(Spec("runner " + label,
                                   lambda cmd=cmd: [runner, "--db", db, "--dir", sql_dir] + cmd))
             measured = measure_group(specs, runs, warmup=True, logdir=logs)
             results["cat"][key] = measured[0]
-            for (label, _), m in zip(READ_COMMANDS, measured[1:]):
+            results["stat"][key] = measured[1]
+            for (label, _), m in zip(READ_COMMANDS, measured[2:]):
                 reads[label] = {"runner": m}
             if alembic_py and (shape == "branchy" or n <= args.alembic_upgrade_max):
                 adir = os.path.join(base, "alembic")
