@@ -1,6 +1,8 @@
 // Parses the `-- key: value` header at the top of a migration file.
 //
-// Accepted grammar (one line at a time, CRLF or LF; a UTF-8 BOM before the first line is skipped):
+// Accepted grammar (one line at a time; a UTF-8 BOM before the first line is skipped). A line
+// ends at LF, CRLF or a lone CR, as the checksum sees it; but a "--" line ending in a lone CR is
+// an error, because SQLite would read everything up to the next LF as part of that comment.
 //
 //   file        = { header-line | blank-line } rest
 //   header-line = *WS "--" *WS key *WS ":" *WS value *WS
@@ -140,18 +142,37 @@ HeaderScan scan_header(std::string_view text, bool at_eof, const std::string& pa
     int line_no = 0;
     int first_body_line = 0;
     while (true) {
-        const auto nl = text.find('\n');
-        if (nl == std::string_view::npos && !at_eof) {
-            return scan;  // incomplete line: the caller reads more
+        // A line ends at LF, CRLF or a lone CR (old Mac), as the checksum sees it.
+        const auto nl = text.find_first_of("\r\n");
+        if (!at_eof &&
+            (nl == std::string_view::npos || (text[nl] == '\r' && nl + 1 == text.size()))) {
+            return scan;  // incomplete line (or a CR that may be half of a CRLF): read more
         }
         if (nl == std::string_view::npos && text.empty()) {
             break;
         }
-        const auto line = text.substr(0, nl);
-        text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+        std::string_view line = text;
+        bool lone_cr = false;
+        if (nl == std::string_view::npos) {
+            text = {};
+        } else {
+            line = text.substr(0, nl);
+            const bool crlf = text.compare(nl, 2, "\r\n") == 0;
+            lone_cr = text[nl] == '\r' && !crlf;
+            text.remove_prefix(nl + (crlf ? 2 : 1));
+        }
         ++line_no;
         if (trim(line).empty()) {
-            continue;
+            continue;  // SQLite reads a blank line the same with any ending
+        }
+        if (lone_cr && trim(line).substr(0, 2) == "--" &&
+            !trim(text.substr(0, text.find('\n'))).empty()) {
+            // SQLite's "--" comment runs on to the next LF: what follows this line up to there
+            // would be part of the comment, and the migration recorded as applied without it.
+            throw HeaderError(path, line_no,
+                              "this line ends with a lone CR (old Mac line endings), but SQLite "
+                              "ends a '--' comment only at LF, so the SQL after it would not run; "
+                              "convert the file to LF or CRLF line endings");
         }
         const auto kv = split_header_line(line);
         if (!kv) {

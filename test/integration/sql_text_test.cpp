@@ -66,6 +66,52 @@ BOOST_AUTO_TEST_CASE(crlf_line_endings_and_a_bom_work_for_upgrade_and_downgrade)
         boost::test_tools::per_element());
 }
 
+// SQLite ends a "--" comment only at LF, so in a file with CR-only (old Mac) line endings the
+// header comment swallows every statement: an upgrade would record the migration as applied
+// without running it. runner refuses such a file, naming it, in one line, changing nothing.
+BOOST_AUTO_TEST_CASE(cr_only_line_endings_are_refused_naming_the_file_and_nothing_changes) {
+    Project p;
+    write_migration(p.dir(), "0001_lf", "lf01", {}, "CREATE TABLE plain (x);\n",
+                    "DROP TABLE plain;\n");
+    BOOST_REQUIRE_EQUAL(p.run({"upgrade", "head"}).exit_code, 0);
+    const std::string header = "-- revision: cr02\r-- down_revision: lf01\r-- message: old mac\r";
+    write_file(p.dir() + "/0002_cr.up.sql",
+               header + "CREATE TABLE mac (x);\rINSERT INTO mac VALUES (1);\r");
+    write_file(p.dir() + "/0002_cr.down.sql", header + "DROP TABLE mac;\r");
+    const auto schema = schema_dump(p.db());
+    const auto rows = query_column(p.db(), "SELECT revision FROM runner_version");
+
+    const RunResult up = p.run({"upgrade", "head"});
+
+    BOOST_TEST(up.exit_code == 1, up);
+    BOOST_TEST(up.err == "runner: error: " + p.dir() +
+                             "/0002_cr.up.sql:1: this line ends with a lone CR (old Mac line "
+                             "endings), but SQLite ends a '--' comment only at LF, so the SQL "
+                             "after it would not run; convert the file to LF or CRLF line "
+                             "endings\n",
+               up);
+    BOOST_TEST(schema_dump(p.db()) == schema, boost::test_tools::per_element());
+    BOOST_TEST(query_column(p.db(), "SELECT revision FROM runner_version") == rows,
+               boost::test_tools::per_element());
+
+    // Converted to CRLF, the same migration runs.
+    const auto to_crlf = [](std::string text) {
+        for (std::size_t i = 0; (i = text.find('\r', i)) != std::string::npos; i += 2) {
+            text.insert(i + 1, "\n");
+        }
+        return text;
+    };
+    write_file(p.dir() + "/0002_cr.up.sql",
+               to_crlf(header + "CREATE TABLE mac (x);\rINSERT INTO mac VALUES (1);\r"));
+    write_file(p.dir() + "/0002_cr.down.sql", to_crlf(header + "DROP TABLE mac;\r"));
+
+    const RunResult again = p.run({"upgrade", "head"});
+
+    BOOST_TEST(again.exit_code == 0, again);
+    BOOST_TEST(query_column(p.db(), "SELECT x FROM mac") == std::vector<std::string>{"1"},
+               boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(crlf_file_with_a_bom_reports_the_right_line_of_a_failing_statement) {
     Project p;
     const std::string header = "-- revision: r1\r\n-- down_revision:\r\n-- message: m\r\n\r\n";

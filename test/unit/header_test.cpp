@@ -51,6 +51,10 @@ std::string parse(std::string_view text) {
     }
 }
 
+constexpr std::string_view kLoneCr =
+    "this line ends with a lone CR (old Mac line endings), but SQLite ends a '--' comment only "
+    "at LF, so the SQL after it would not run; convert the file to LF or CRLF line endings";
+
 struct GoodHeader {
     std::string_view name;
     std::string_view text;
@@ -86,6 +90,15 @@ const GoodHeader kGoodHeaders[] = {
      "revision=abc(1) down=[p](2) transactional"},
     {"bom and crlf", "\xEF\xBB\xBF-- revision: abc\r\n-- down_revision:\r\nSELECT 1;\r\n",
      "revision=abc(1) down=[](2) transactional"},
+    // A lone CR ends a line, as in the checksum; a blank line may end with one (SQLite
+    // reads it as a blank), and a CR right before a CRLF is one blank line more.
+    {"lone cr ending a blank line", "\r-- revision: abc\n-- down_revision:\n\r\rSELECT 1;\n",
+     "revision=abc(2) down=[](3) transactional"},
+    {"cr before crlf on a header line (only blanks before the next lf)",
+     "-- revision: abc\r\r\n-- down_revision: \r \t\r\nSELECT 1;\n",
+     "revision=abc(1) down=[](3) transactional"},
+    {"cr before crlf", "-- revision: abc\n\r\r\n-- down_revision:\nSELECT 1;\n",
+     "revision=abc(1) down=[](4) transactional"},
     {"blank and whitespace-only lines inside the header",
      "\n-- revision: abc\n\n \t\n-- down_revision: p\n\nSELECT 1;\n",
      "revision=abc(2) down=[p](5) transactional"},
@@ -194,6 +207,15 @@ const BadHeader kBadHeaders[] = {
      3, "transactional must be 'true' or 'false', not 'True'"},
     {"transactional empty", "-- revision: a\n-- down_revision:\n-- transactional:\n", 3,
      "transactional must be 'true' or 'false', not ''"},
+    // SQLite ends a "--" comment only at LF: after a lone CR the SQL would be comment, and the
+    // migration would be recorded as applied without running.
+    {"cr-only header (old Mac)",
+     "-- revision: abc\r-- down_revision:\r-- message: x\rCREATE TABLE t (x);\r", 1, kLoneCr},
+    {"cr-only header with a bad key", "-- revison: abc\r-- down_revision:\r", 1, kLoneCr},
+    {"one lone cr after lf lines",
+     "-- revision: abc\n-- down_revision:\n-- message: x\rSELECT 1;\n", 3, kLoneCr},
+    {"comment below the header ending in a lone cr",
+     "-- revision: abc\r\n-- down_revision:\r\n-- see ticket 12\rDROP TABLE t;\r\n", 3, kLoneCr},
     {"crlf lines are counted once", "-- revision: abc\r\n\r\n-- down_revison: p\r\n", 3,
      "unknown header key 'down_revison' (did you mean 'down_revision'?)"},
     {"bom does not shift line numbers", "\xEF\xBB\xBF-- revison: abc\n", 1,
@@ -278,6 +300,28 @@ BOOST_AUTO_TEST_CASE(every_prefix_scan_is_incomplete_or_agrees_with_the_whole_fi
         }
     }
     BOOST_TEST(scan_header(good, false, kPath).complete);
+}
+
+BOOST_AUTO_TEST_CASE(scan_of_a_prefix_ending_in_cr_is_incomplete) {
+    // The CR may be the first half of a CRLF.
+    BOOST_TEST(!scan_header("-- revision: abc\r", false, kPath).complete);
+    BOOST_TEST(!scan_header("-- revision: abc\r\n-- down_revision: p\r", false, kPath).complete);
+}
+
+BOOST_AUTO_TEST_CASE(every_prefix_scan_of_a_cr_only_header_is_incomplete_or_the_same_error) {
+    const std::string cr = "-- revision: abc\r-- down_revision:\r-- message: x\rSELECT 1;\r";
+    const std::string whole = parse(cr);
+    BOOST_TEST(whole == "error: " + kPath + ":1: " + std::string(kLoneCr));
+    for (std::size_t n = 0; n <= cr.size(); ++n) {
+        BOOST_TEST_CONTEXT("prefix of " << n << " bytes") {
+            try {
+                const auto scan = scan_header(std::string_view(cr).substr(0, n), false, kPath);
+                BOOST_TEST(!scan.complete);
+            } catch (const HeaderError& e) {
+                BOOST_TEST("error: " + std::string(e.what()) == whole);
+            }
+        }
+    }
 }
 
 BOOST_AUTO_TEST_CASE(every_prefix_scan_of_a_bad_header_is_incomplete_or_the_same_error) {
