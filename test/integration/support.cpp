@@ -1,4 +1,4 @@
-// Helpers for the integration tests: temporary folders, files, running the runner binary, and
+// Helpers for the integration tests: temporary folders, files, running child processes, and
 // looking inside SQLite files without changing them.
 #include "support.hpp"
 
@@ -6,7 +6,9 @@
 #include <poll.h>
 #include <signal.h>
 #include <sqlite3.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,6 +24,7 @@
 #include <regex>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
 
 #include <boost/filesystem.hpp>
 
@@ -31,8 +34,6 @@ namespace runner::integration {
 namespace {
 
 namespace fs = boost::filesystem;
-
-constexpr auto kChildTimeout = std::chrono::seconds(30);
 
 [[noreturn]] void fail_errno(const std::string& doing) {
     throw std::runtime_error(doing + ": " + std::strerror(errno));
@@ -46,6 +47,7 @@ class Fd {
     Fd(const Fd&) = delete;
     Fd& operator=(const Fd&) = delete;
     int get() const { return fd_; }
+    int release() noexcept { return std::exchange(fd_, -1); }
     void reset() noexcept {
         if (fd_ >= 0) {
             ::close(fd_);
@@ -56,6 +58,59 @@ class Fd {
   private:
     int fd_;
 };
+
+// A child's stdin: an in-memory file holding input, or /dev/null without input.
+int open_input(const std::optional<std::string>& input) {
+    if (!input) {
+        const int fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            fail_errno("open /dev/null");
+        }
+        return fd;
+    }
+    Fd fd(::memfd_create("stdin", MFD_CLOEXEC));
+    if (fd.get() < 0) {
+        fail_errno("memfd_create");
+    }
+    for (std::string_view rest = *input; !rest.empty();) {
+        const ssize_t n = ::write(fd.get(), rest.data(), rest.size());
+        if (n < 0 && errno != EINTR) {
+            fail_errno("writing a child's stdin");
+        }
+        rest.remove_prefix(n > 0 ? static_cast<std::size_t>(n) : 0);
+    }
+    if (::lseek(fd.get(), 0, SEEK_SET) != 0) {
+        fail_errno("lseek");
+    }
+    return fd.release();
+}
+
+// Everything in a file from its start, whatever the offset of the descriptor.
+std::string read_all(int fd) {
+    std::string bytes;
+    char buf[65536];
+    while (true) {
+        const ssize_t n = ::pread(fd, buf, sizeof buf, static_cast<off_t>(bytes.size()));
+        if (n > 0) {
+            bytes.append(buf, static_cast<std::size_t>(n));
+        } else if (n == 0) {
+            return bytes;
+        } else if (errno != EINTR) {
+            fail_errno("reading a child's output");
+        }
+    }
+}
+
+// A child's stdout or stderr: PREFIX + suffix when there is a prefix, else an in-memory file.
+int open_output(const std::optional<std::string>& prefix, const char* suffix) {
+    const int fd =
+        prefix ? ::open((*prefix + suffix).c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)
+               : ::memfd_create(suffix + 1, MFD_CLOEXEC);
+    if (fd < 0) {
+        fail_errno(prefix ? "open " + *prefix + suffix : std::string("memfd_create"));
+    }
+    return fd;
+}
 
 struct ConnectionCloser {
     void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
@@ -149,24 +204,43 @@ std::ostream& operator<<(std::ostream& os, const RunResult& r) {
               << r.err << "--------------";
 }
 
-RunResult run_runner(const std::vector<std::string>& args, const std::string& cwd,
-                     const EnvOverrides& env) {
-    // Everything the child needs is built before fork: after it, only exec-safe calls.
-    std::vector<std::string> argv_storage{RUNNER_BINARY};
-    argv_storage.insert(argv_storage.end(), args.begin(), args.end());
+StartGate::StartGate() {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) {
+        fail_errno("pipe");
+    }
+    read_fd_ = fds[0];
+    write_fd_ = fds[1];
+}
+
+StartGate::~StartGate() {
+    open();
+    ::close(read_fd_);
+}
+
+void StartGate::open() {
+    if (write_fd_ >= 0) {
+        ::close(write_fd_);
+        write_fd_ = -1;
+    }
+}
+
+ChildProcess::ChildProcess(const ProcessOptions& options)
+    : program_(options.argv.at(0)), timeout_(options.timeout) {
+    // Everything the child needs is built before fork: after it, only async-signal-safe calls.
+    std::vector<std::string> argv_storage = options.argv;
     std::vector<char*> argv;
     for (auto& a : argv_storage) {
         argv.push_back(a.data());
     }
     argv.push_back(nullptr);
 
-    EnvOverrides changes = env;
+    EnvOverrides changes = options.env;
     changes.try_emplace("DATABASE_URL", std::nullopt);
     std::vector<std::string> env_storage;
     for (char** e = environ; *e != nullptr; ++e) {
         const std::string entry = *e;
-        const std::string name = entry.substr(0, entry.find('='));
-        if (changes.count(name) == 0) {
+        if (changes.count(entry.substr(0, entry.find('='))) == 0) {
             env_storage.push_back(entry);
         }
     }
@@ -181,92 +255,157 @@ RunResult run_runner(const std::vector<std::string>& args, const std::string& cw
     }
     envp.push_back(nullptr);
 
-    int out_pipe[2];
-    int err_pipe[2];
-    if (::pipe2(out_pipe, O_CLOEXEC) != 0) {
+    Fd in(open_input(options.input));
+    Fd out(open_output(options.output_prefix, ".out"));
+    Fd err(open_output(options.output_prefix, ".err"));
+    int start_error[2];
+    if (::pipe2(start_error, O_CLOEXEC) != 0) {
         fail_errno("pipe");
     }
-    Fd out_read(out_pipe[0]);
-    Fd out_write(out_pipe[1]);
-    if (::pipe2(err_pipe, O_CLOEXEC) != 0) {
-        fail_errno("pipe");
-    }
-    Fd err_read(err_pipe[0]);
-    Fd err_write(err_pipe[1]);
-    Fd null_in(::open("/dev/null", O_RDONLY | O_CLOEXEC));
-    if (null_in.get() < 0) {
-        fail_errno("open /dev/null");
-    }
+    Fd start_error_read(start_error[0]);
+    Fd start_error_write(start_error[1]);
+    const int gate_fd = options.gate != nullptr ? options.gate->wait_fd() : -1;
+    const int gate_open_fd = options.gate != nullptr ? options.gate->open_fd() : -1;
+    const char* cwd = options.cwd.c_str();
+    const bool search_path = options.search_path;
 
-    const pid_t pid = ::fork();
-    if (pid < 0) {
+    pid_ = ::fork();
+    if (pid_ < 0) {
         fail_errno("fork");
     }
-    if (pid == 0) {
-        if (::chdir(cwd.c_str()) != 0) {
-            ::_exit(126);
+    if (pid_ == 0) {
+        // Tells the parent which step failed and why, then exits.
+        const auto fail = [&](int step) {
+            const int report[2] = {step, errno};
+            [[maybe_unused]] const ssize_t n =
+                ::write(start_error_write.get(), report, sizeof report);
+            ::_exit(127);
+        };
+        if (gate_fd >= 0) {
+            // EOF arrives once no process holds the write end: the child drops its inherited
+            // copy first, so only the parent's, closed by StartGate::open(), is left.
+            if (gate_open_fd >= 0) {
+                ::close(gate_open_fd);
+            }
+            char byte;
+            ssize_t n;
+            while ((n = ::read(gate_fd, &byte, 1)) != 0) {
+                if (n < 0 && errno != EINTR) {
+                    fail(0);
+                }
+            }
         }
-        if (::dup2(null_in.get(), 0) < 0 || ::dup2(out_write.get(), 1) < 0 ||
-            ::dup2(err_write.get(), 2) < 0) {
-            ::_exit(126);
+        if (::chdir(cwd) != 0) {
+            fail(1);
         }
-        ::execve(argv[0], argv.data(), envp.data());
-        ::_exit(127);
+        if (::dup2(in.get(), 0) < 0 || ::dup2(out.get(), 1) < 0 || ::dup2(err.get(), 2) < 0) {
+            fail(2);
+        }
+        if (search_path) {
+            ::execvpe(argv[0], argv.data(), envp.data());
+        } else {
+            ::execve(argv[0], argv.data(), envp.data());
+        }
+        fail(3);
     }
-    out_write.reset();
-    err_write.reset();
-    null_in.reset();
+    // A descriptor that turns readable when the child exits (-1 before Linux 5.3: wait() then
+    // polls waitpid).
+    pidfd_ = static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0));
+    out_fd_ = out.release();
+    err_fd_ = err.release();
+    start_error_fd_ = start_error_read.release();
+}
 
-    RunResult result;
-    const auto deadline = std::chrono::steady_clock::now() + kChildTimeout;
-    bool killed = false;
-    Fd* fds[2] = {&out_read, &err_read};
-    std::string* sinks[2] = {&result.out, &result.err};
-    while (out_read.get() >= 0 || err_read.get() >= 0) {
-        pollfd pfds[2];
-        for (int i = 0; i < 2; ++i) {
-            pfds[i] = pollfd{fds[i]->get(), POLLIN, 0};  // a negative fd is ignored by poll
+ChildProcess::~ChildProcess() {
+    if (pid_ > 0 && !reaped_) {
+        ::kill(pid_, SIGKILL);
+        int status = 0;
+        while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+        }
+    }
+    for (const int fd : {pidfd_, out_fd_, err_fd_, start_error_fd_}) {
+        if (fd >= 0) {
+            ::close(fd);
+        }
+    }
+}
+
+void ChildProcess::kill_hard() {
+    if (pid_ > 0 && !reaped_) {
+        ::kill(pid_, SIGKILL);
+    }
+}
+
+RunResult ChildProcess::wait() {
+    const auto deadline = std::chrono::steady_clock::now() + timeout_;
+    while (!reaped_) {
+        const pid_t done = ::waitpid(pid_, &status_, WNOHANG);
+        if (done == pid_) {
+            reaped_ = true;
+            break;
+        }
+        if (done < 0 && errno != EINTR) {
+            fail_errno("waitpid");
         }
         const long long left = std::chrono::duration_cast<std::chrono::milliseconds>(
                                    deadline - std::chrono::steady_clock::now())
                                    .count();
-        const int ready = ::poll(pfds, 2, killed ? -1 : static_cast<int>(std::max(0LL, left)));
-        if (ready < 0) {
-            if (errno == EINTR) {
-                continue;
+        if (left <= 0) {
+            ::kill(pid_, SIGKILL);  // hung: the exit code then says so
+            while (::waitpid(pid_, &status_, 0) < 0) {
+                if (errno != EINTR) {
+                    fail_errno("waitpid");
+                }
             }
-            fail_errno("poll");
+            reaped_ = true;
+            break;
         }
-        if (ready == 0) {
-            ::kill(pid, SIGKILL);  // hung: stop it; its pipes then close
-            killed = true;
-            continue;
-        }
-        for (int i = 0; i < 2; ++i) {
-            if (pfds[i].fd < 0 || (pfds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) {
-                continue;
-            }
-            char buf[8192];
-            const ssize_t n = ::read(pfds[i].fd, buf, sizeof buf);
-            if (n > 0) {
-                sinks[i]->append(buf, static_cast<std::size_t>(n));
-            } else if (n == 0 || errno != EINTR) {
-                fds[i]->reset();
-            }
-        }
+        // The pidfd turns readable when the child exits; without one, look again in 2 ms.
+        pollfd exited{pidfd_, POLLIN, 0};
+        ::poll(&exited, pidfd_ >= 0 ? 1 : 0,
+               static_cast<int>(pidfd_ >= 0 ? left : std::min(left, 2LL)));
     }
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR) {
-            fail_errno("waitpid");
-        }
+
+    // The child is gone, so the report pipe has no writer left: this read does not block.
+    int report[2] = {0, 0};
+    ssize_t n = -1;
+    while (start_error_fd_ >= 0 && (n = ::read(start_error_fd_, report, sizeof report)) < 0 &&
+           errno == EINTR) {
     }
-    if (WIFEXITED(status)) {
-        result.exit_code = WEXITSTATUS(status);
-    } else if (WIFSIGNALED(status)) {
-        result.exit_code = 128 + WTERMSIG(status);
+    if (n == static_cast<ssize_t>(sizeof report)) {
+        static const char* const kSteps[] = {"waiting for the start gate", "chdir", "dup2", "exec"};
+        throw std::runtime_error("cannot run " + program_ + ": " + kSteps[report[0]] + ": " +
+                                 std::strerror(report[1]));
     }
+
+    RunResult result;
+    if (WIFEXITED(status_)) {
+        result.exit_code = WEXITSTATUS(status_);
+    } else if (WIFSIGNALED(status_)) {
+        result.exit_code = 128 + WTERMSIG(status_);
+    }
+    result.out = read_all(out_fd_);
+    result.err = read_all(err_fd_);
     return result;
+}
+
+RunResult run_process(const ProcessOptions& options) {
+    return ChildProcess(options).wait();
+}
+
+ProcessOptions runner_options(const std::vector<std::string>& args, const std::string& cwd,
+                              const EnvOverrides& env) {
+    ProcessOptions options;
+    options.argv = {RUNNER_BINARY};
+    options.argv.insert(options.argv.end(), args.begin(), args.end());
+    options.cwd = cwd;
+    options.env = env;
+    return options;
+}
+
+RunResult run_runner(const std::vector<std::string>& args, const std::string& cwd,
+                     const EnvOverrides& env) {
+    return run_process(runner_options(args, cwd, env));
 }
 
 std::vector<std::string> query_column(const std::string& db_path, const std::string& sql) {

@@ -1,7 +1,10 @@
-// Helpers for the integration tests: temporary folders, files, running the runner binary, and
+// Helpers for the integration tests: temporary folders, files, running child processes, and
 // looking inside SQLite files without changing them.
 #pragma once
 
+#include <sys/types.h>
+
+#include <chrono>
 #include <map>
 #include <optional>
 #include <ostream>
@@ -47,6 +50,77 @@ std::ostream& operator<<(std::ostream& os, const RunResult& r);
 
 // Environment changes for a child: a value sets the variable, nullopt removes it.
 using EnvOverrides = std::map<std::string, std::optional<std::string>>;
+
+// Children hold the read end of a pipe and wait for EOF before they exec, so closing the write
+// end starts all of them at the same moment.
+class StartGate {
+  public:
+    StartGate();
+    ~StartGate();
+    StartGate(const StartGate&) = delete;
+    StartGate& operator=(const StartGate&) = delete;
+
+    int wait_fd() const { return read_fd_; }
+    int open_fd() const { return write_fd_; }  // -1 once open
+    // Lets every child through; only the first call does anything.
+    void open();
+
+  private:
+    int read_fd_ = -1;
+    int write_fd_ = -1;
+};
+
+// How to start a child process: the one place the tests fork and exec.
+struct ProcessOptions {
+    // argv[0] is the program: a path, or with search_path a name looked up in PATH.
+    std::vector<std::string> argv;
+    bool search_path = false;
+    std::string cwd;
+    // Changes to this process's environment. DATABASE_URL is removed unless env sets it.
+    EnvOverrides env;
+    // The child's stdin: these bytes, or /dev/null when unset.
+    std::optional<std::string> input;
+    // stdout and stderr go to PREFIX.out and PREFIX.err when set, else to anonymous in-memory
+    // files. Files, not pipes: a child never blocks on output that nobody reads yet.
+    std::optional<std::string> output_prefix;
+    // With a gate, the child waits until the gate opens before it execs.
+    const StartGate* gate = nullptr;
+    // wait() kills a child still running this long after the call (exit code 128 + SIGKILL).
+    std::chrono::seconds timeout = std::chrono::seconds(30);
+};
+
+// A started child process.
+class ChildProcess {
+  public:
+    explicit ChildProcess(const ProcessOptions& options);
+    ~ChildProcess();  // kills and reaps a child that is still running
+    ChildProcess(const ChildProcess&) = delete;
+    ChildProcess& operator=(const ChildProcess&) = delete;
+
+    pid_t pid() const { return pid_; }
+    void kill_hard();  // SIGKILL; harmless when the child already exited
+    // Waits for the child (killing it after the timeout) and returns its exit code and output.
+    // Throws when the program could not be started (not found, cwd missing, ...).
+    RunResult wait();
+
+  private:
+    std::string program_;
+    std::chrono::seconds timeout_;
+    pid_t pid_ = -1;
+    int pidfd_ = -1;
+    int out_fd_ = -1;
+    int err_fd_ = -1;
+    int start_error_fd_ = -1;  // the child writes why it could not exec; EOF when it did
+    bool reaped_ = false;
+    int status_ = 0;
+};
+
+// Starts a child and waits for it: ChildProcess(options).wait().
+RunResult run_process(const ProcessOptions& options);
+
+// The options that run RUNNER_BINARY with args in cwd (stdin from /dev/null).
+ProcessOptions runner_options(const std::vector<std::string>& args, const std::string& cwd,
+                              const EnvOverrides& env = {});
 
 // Runs RUNNER_BINARY with args in cwd, stdin from /dev/null, and returns its exit code, stdout
 // and stderr. DATABASE_URL is removed from the child's environment unless env sets it. A child

@@ -3,9 +3,6 @@
 // the repetition scale and random seed.
 #pragma once
 
-#include <sys/types.h>
-
-#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -18,6 +15,7 @@ namespace runner::proof {
 
 using integration::EnvOverrides;
 using integration::RunResult;
+using integration::StartGate;
 
 // RUNNER_PROOF_SCALE (default 1, at least 1): multiplies the repetitions of every proof test.
 int scale();
@@ -42,48 +40,15 @@ class ScopedEnv {
 // killed process loses nothing the kernel already has), else "".
 std::string ram_tmpdir();
 
-// Children hold the read end of a pipe and wait for EOF before they exec, so closing the write
-// end starts all of them at the same moment.
-class StartGate {
+// A runner process started now and waited for later, e.g. after kill_hard() at a chosen moment.
+// Its stdout and stderr go to OUTPUT_PREFIX.out and .err; wait() kills it after 120 s.
+class RunnerProcess : public integration::ChildProcess {
   public:
-    StartGate();
-    ~StartGate();
-    StartGate(const StartGate&) = delete;
-    StartGate& operator=(const StartGate&) = delete;
-
-    int wait_fd() const { return read_fd_; }
-    int open_fd() const { return write_fd_; }  // -1 once open
-    // Lets every child through; only the first call does anything.
-    void open();
-
-  private:
-    int read_fd_ = -1;
-    int write_fd_ = -1;
-};
-
-// A runner process whose stdout and stderr go to files in a scratch directory.
-class RunnerProcess {
-  public:
-    // Forks RUNNER_BINARY with args in cwd (DATABASE_URL removed unless env sets it). With a gate,
+    // Runs RUNNER_BINARY with args in cwd (DATABASE_URL removed unless env sets it). With a gate,
     // the child waits until the gate opens before it execs.
     RunnerProcess(const std::vector<std::string>& args, const std::string& cwd,
                   const std::string& output_prefix, const EnvOverrides& env = {},
                   const StartGate* gate = nullptr);
-    ~RunnerProcess();  // kills and reaps a child that is still running
-    RunnerProcess(const RunnerProcess&) = delete;
-    RunnerProcess& operator=(const RunnerProcess&) = delete;
-
-    pid_t pid() const { return pid_; }
-    void kill_hard();  // SIGKILL; harmless when the child already exited
-    // Waits for the child (killing it after timeout) and returns its exit code and output.
-    RunResult wait(std::chrono::seconds timeout = std::chrono::seconds(120));
-
-  private:
-    pid_t pid_ = -1;
-    bool reaped_ = false;
-    int status_ = 0;
-    std::string out_path_;
-    std::string err_path_;
 };
 
 // The first column of every row of sql, on a read-write connection: opening it rolls back a hot
