@@ -22,6 +22,8 @@ class Context {
             std::ostream& err);
 
     const Settings& settings();
+    // The global options as given on the command line (before any config file or environment).
+    const Overrides& overrides() const { return overrides_; }
     std::ostream& out() { return out_; }
     std::ostream& err() { return err_; }
 
