@@ -1,10 +1,14 @@
 // The SQLite backend: the only file that includes <sqlite3.h>.
+// Debian's SQLite is built with the pre-update hook (PRAGMA compile_options lists it); the
+// foreign key check uses it to learn which rows a migration wrote.
+#define SQLITE_ENABLE_PREUPDATE_HOOK 1
 #include <sqlite3.h>
 
 #include <sys/stat.h>
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -31,13 +35,36 @@ constexpr int kBusyTimeoutMs = 60'000;
 
 // The tables of the main schema that scripts changed, by lower-case name (SQLite compares
 // names without regard to ASCII case), as the authorizer reports them.
+struct TableWrites {
+    std::vector<sqlite3_int64> rows;  // rowids inserted or updated (the new rowid)
+    bool many = false;                // more rows than are worth looking at one by one
+    bool removed = false;             // rows deleted (REPLACE included) or given a new rowid
+    std::set<std::string> columns;    // the columns UPDATE statements set
+};
+
 struct ScriptEffects {
-    std::set<std::string> changed;  // written, created, altered, dropped or (re)indexed
+    std::set<std::string> ddl;  // created, altered, dropped or (re)indexed
     std::set<std::string> created;
     std::set<std::string> altered;
     std::set<std::string> dropped;
-    bool elsewhere = false;  // an attached database was changed too
+    std::map<std::string, TableWrites> writes;  // rows written, by table
+    bool elsewhere = false;                     // an attached database was changed too
 };
+
+// Beyond this many rows written to one table, checking the whole table is cheaper.
+constexpr std::size_t kMaxRowsToProbe = 4096;
+
+// `name` as an SQL identifier.
+std::string quote_identifier(const std::string& name) {
+    std::string out = "\"";
+    for (const char c : name) {
+        out += c;
+        if (c == '"') {
+            out += '"';
+        }
+    }
+    return out + "\"";
+}
 
 std::string ascii_lower(const char* s) {
     std::string out(s);
@@ -408,24 +435,48 @@ class SqliteDatabase final : public Database {
 
     std::vector<std::string> foreign_key_violations(int limit, FkScope scope) override {
         const ScriptEffects effects = std::exchange(effects_, ScriptEffects{});
+        last_written_ = nullptr;
         std::vector<std::string> out;
         if (!has_foreign_keys(effects)) {
             return out;
         }
         if (scope == FkScope::kAll || effects.elsewhere) {
             children_.reset();  // rebuilt from the schema when next needed
+            probe_sql_.clear();
+            key_columns_.clear();
             auto stmt = prepare("PRAGMA foreign_key_check");
             collect_violations(stmt.get(), limit, out);
             return out;
         }
         // A new violation needs a changed row in the referencing table or in the table it
-        // references: look in the changed tables and in their children only.
+        // references. A table whose schema changed is checked whole, with the tables that
+        // reference it. Otherwise only rows written to a referencing table are looked up;
+        // and a referenced table matters only where rows went or their keys changed.
         update_children(effects);
+        if (!effects.ddl.empty()) {
+            probe_sql_.clear();  // built from the schema, which changed
+            key_columns_.clear();
+        }
         std::set<std::string> suspects;
-        for (const auto& name : effects.changed) {
-            suspects.insert(name);
+        const auto add_children = [&](const std::string& name) {
             if (const auto it = children_->find(name); it != children_->end()) {
                 suspects.insert(it->second.begin(), it->second.end());
+            }
+        };
+        for (const auto& name : effects.ddl) {
+            suspects.insert(name);
+            add_children(name);
+        }
+        for (const auto& [name, w] : effects.writes) {
+            if (effects.ddl.count(name) > 0) {
+                continue;
+            }
+            if (w.removed || updates_referenced_columns(name, w.columns)) {
+                add_children(name);
+            }
+            if ((w.many || !w.rows.empty()) && parents_.count(name) > 0 &&
+                (w.many || !rows_reference_existing_rows(name, w.rows))) {
+                suspects.insert(name);
             }
         }
         sqlite3_stmt* stmt = cached("SELECT * FROM pragma_foreign_key_check(?)");
@@ -495,10 +546,15 @@ class SqliteDatabase final : public Database {
 
     int execute_script(TextSource& source, const std::string& origin, int skip) override {
         sqlite3_set_authorizer(db_.get(), &SqliteDatabase::note_change, this);
-        struct AuthorizerReset {
+        sqlite3_preupdate_hook(db_.get(), &SqliteDatabase::note_row, this);
+        last_written_ = nullptr;
+        struct HooksReset {
             sqlite3* db;
-            ~AuthorizerReset() { sqlite3_set_authorizer(db, nullptr, nullptr); }
-        } authorizer_reset{db_.get()};
+            ~HooksReset() {
+                sqlite3_set_authorizer(db, nullptr, nullptr);
+                sqlite3_preupdate_hook(db, nullptr, nullptr);
+            }
+        } hooks_reset{db_.get()};
         // The buffer holds what was read but not yet run: whole statements run as soon as they
         // are in it, a statement cut by the chunk boundary waits for the next chunk.
         std::string buffer;
@@ -807,15 +863,201 @@ class SqliteDatabase final : public Database {
             return SQLITE_OK;
         }
         std::string name = ascii_lower(table);
-        if (action == SQLITE_CREATE_TABLE) {
-            e.created.insert(name);
-        } else if (action == SQLITE_DROP_TABLE) {
-            e.dropped.insert(name);
-        } else if (action == SQLITE_ALTER_TABLE) {
-            e.altered.insert(name);
+        switch (action) {
+            case SQLITE_UPDATE:
+                if (a2 != nullptr) {
+                    e.writes[name].columns.insert(ascii_lower(a2));
+                }
+                return SQLITE_OK;
+            case SQLITE_DELETE:  // also covers a DELETE that skips the row hook (truncation)
+                e.writes[name].removed = true;
+                return SQLITE_OK;
+            case SQLITE_INSERT:
+                return SQLITE_OK;  // the rows come to note_row
+            case SQLITE_CREATE_TABLE:
+                e.created.insert(name);
+                break;
+            case SQLITE_DROP_TABLE:
+                e.dropped.insert(name);
+                break;
+            case SQLITE_ALTER_TABLE:
+                e.altered.insert(name);
+                break;
+            default:
+                break;
         }
-        e.changed.insert(std::move(name));
+        e.ddl.insert(std::move(name));
         return SQLITE_OK;
+    }
+
+    // The pre-update hook, while a script runs: notes each row written (triggers' included).
+    static void note_row(void* self, sqlite3*, int op, const char* schema, const char* table,
+                         sqlite3_int64 old_rowid, sqlite3_int64 new_rowid) {
+        auto* db = static_cast<SqliteDatabase*>(self);
+        ScriptEffects& e = db->effects_;
+        if (std::strcmp(schema, "main") != 0) {
+            e.elsewhere = e.elsewhere || std::strcmp(schema, "temp") != 0;
+            return;
+        }
+        // Statements write row after row to one table: look its entry up once. (By name: a
+        // schema reload may give another table the same address.)
+        if (db->last_written_ == nullptr || db->last_table_ != table) {
+            db->last_table_ = table;
+            db->last_written_ = &e.writes[ascii_lower(table)];
+        }
+        TableWrites& w = *db->last_written_;
+        if (op == SQLITE_DELETE || (op == SQLITE_UPDATE && old_rowid != new_rowid)) {
+            w.removed = true;
+        }
+        if (op != SQLITE_DELETE && !w.many) {
+            if (w.rows.size() < kMaxRowsToProbe) {
+                w.rows.push_back(new_rowid);
+            } else {
+                w.many = true;
+                w.rows.clear();
+            }
+        }
+    }
+
+    // Whether an UPDATE of `columns` of `parent` may change a key other tables reference.
+    bool updates_referenced_columns(const std::string& parent,
+                                    const std::set<std::string>& columns) {
+        if (columns.empty()) {
+            return false;
+        }
+        const auto it = children_->find(parent);
+        if (it == children_->end()) {
+            return false;
+        }
+        for (const char* rowid : {"rowid", "oid", "_rowid_"}) {
+            if (columns.count(rowid) > 0) {
+                return true;
+            }
+        }
+        auto [known, added] = key_columns_.try_emplace(parent);
+        std::set<std::string>& keys = known->second;  // "*": the primary key, not named
+        if (added) {
+            sqlite3_stmt* stmt = cached(
+                "SELECT lower(\"to\") FROM pragma_foreign_key_list(?1) "
+                "WHERE lower(\"table\") = ?2");
+            for (const auto& child : it->second) {
+                ResetGuard reset{stmt};
+                bind(stmt, 1, child);
+                bind(stmt, 2, parent);
+                while (step(stmt, "reading the foreign keys of " + child)) {
+                    keys.insert(sqlite3_column_type(stmt, 0) == SQLITE_NULL ? std::string("*")
+                                                                            : text(stmt, 0));
+                }
+            }
+        }
+        if (keys.count("*") > 0) {
+            return true;
+        }
+        return std::any_of(columns.begin(), columns.end(),
+                           [&](const std::string& c) { return keys.count(c) > 0; });
+    }
+
+    // Whether every row of `child` with one of `rowids` references rows that exist, by a
+    // lookup in the referenced table per foreign key: PRAGMA foreign_key_check's verdict on
+    // those rows, without reading the whole table. "p.key = +c.col" compares as the foreign
+    // key does: with the parent column's affinity applied to the child's value (the unary +
+    // strips the child column's own) and the parent column's collation (SQLite only accepts
+    // a parent index with that collation). False when unsure: the caller checks the table.
+    bool rows_reference_existing_rows(const std::string& child,
+                                      const std::vector<sqlite3_int64>& rowids) {
+        auto [known, added] = probe_sql_.try_emplace(child);
+        std::string& sql = known->second;  // empty: not row by row
+        if (added) {
+            try {
+                sql = row_probe_sql(child);
+            } catch (const Error&) {
+                sql.clear();
+            }
+        }
+        if (sql.empty()) {
+            return false;
+        }
+        sqlite3_stmt* stmt = nullptr;
+        try {
+            stmt = cached(sql);
+        } catch (const Error&) {
+            return false;  // e.g. the referenced table does not exist
+        }
+        for (const sqlite3_int64 rowid : rowids) {
+            ResetGuard reset{stmt};
+            sqlite3_bind_int64(stmt, 1, rowid);
+            if (step(stmt, "checking the foreign keys of " + child)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // SELECT that yields a row when the row of `child` with rowid ?1 references a missing
+    // row; empty when that cannot be said row by row (WITHOUT ROWID, an unnamed key of a
+    // table without a primary key).
+    std::string row_probe_sql(const std::string& child) {
+        {
+            sqlite3_stmt* stmt = cached(
+                "SELECT wr FROM pragma_table_list(?) WHERE schema = 'main' AND type = 'table'");
+            ResetGuard reset{stmt};
+            bind(stmt, 1, child);
+            if (!step(stmt, "looking for the table " + child) || sqlite3_column_int(stmt, 0) != 0) {
+                return {};
+            }
+        }
+        struct Key {
+            std::string parent;
+            std::vector<std::string> from;
+            std::vector<std::string> to;  // empty: the parent's primary key
+        };
+        std::map<int, Key> keys;
+        {
+            sqlite3_stmt* stmt = cached(
+                "SELECT id, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(?) "
+                "ORDER BY id, seq");
+            ResetGuard reset{stmt};
+            bind(stmt, 1, child);
+            while (step(stmt, "reading the foreign keys of " + child)) {
+                Key& k = keys[sqlite3_column_int(stmt, 0)];
+                k.parent = text(stmt, 1);
+                k.from.push_back(text(stmt, 2));
+                if (sqlite3_column_type(stmt, 3) != SQLITE_NULL) {
+                    k.to.push_back(text(stmt, 3));
+                }
+            }
+        }
+        std::string any;
+        for (auto& [id, k] : keys) {
+            if (k.to.empty()) {
+                sqlite3_stmt* stmt =
+                    cached("SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk");
+                ResetGuard reset{stmt};
+                bind(stmt, 1, k.parent);
+                while (step(stmt, "reading the primary key of " + k.parent)) {
+                    k.to.push_back(text(stmt, 0));
+                }
+            }
+            if (k.to.size() != k.from.size()) {
+                return {};
+            }
+            std::string present;
+            std::string match;
+            for (std::size_t i = 0; i < k.from.size(); ++i) {
+                const std::string c = "c." + quote_identifier(k.from[i]);
+                present += (i > 0 ? " AND " : "") + c + " IS NOT NULL";
+                match += (i > 0 ? " AND " : "") + std::string("p.") + quote_identifier(k.to[i]) +
+                         " = +" + c;
+            }
+            any += (any.empty() ? "" : " OR ") + std::string("(") + present +
+                   " AND NOT EXISTS (SELECT 1 FROM main." + quote_identifier(k.parent) +
+                   " AS p WHERE " + match + "))";
+        }
+        if (any.empty()) {
+            return {};
+        }
+        return "SELECT 1 FROM main." + quote_identifier(child) + " AS c WHERE c.rowid = ?1 AND (" +
+               any + ")";
     }
 
     void bind(sqlite3_stmt* stmt, int index, const std::string& value) {
@@ -916,6 +1158,12 @@ class SqliteDatabase final : public Database {
     std::optional<bool> has_foreign_keys_;              // whether any table declares REFERENCES
     std::optional<bool> partial_table_exists_;
     ScriptEffects effects_;  // what the scripts run since the last foreign key check changed
+    // Per table, known until the schema changes: the SQL that checks single rows of it ("":
+    // check it whole), and the columns of it that foreign keys reference.
+    std::unordered_map<std::string, std::string> probe_sql_;
+    std::unordered_map<std::string, std::set<std::string>> key_columns_;
+    std::string last_table_;               // note_row's last table, as SQLite spells it
+    TableWrites* last_written_ = nullptr;  // and its entry in effects_.writes
     // Lower-case table name -> the tables whose foreign keys reference it, and the reverse.
     std::optional<std::unordered_map<std::string, std::vector<std::string>>> children_;
     std::unordered_map<std::string, std::vector<std::string>> parents_;

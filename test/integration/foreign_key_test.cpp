@@ -235,4 +235,131 @@ BOOST_AUTO_TEST_CASE(dropping_the_index_a_reference_needs_fails_the_migration) {
                             "'parent_code'") == std::vector<std::string>{"1"});
 }
 
+// Rows written to a referencing table are looked up one by one (not the whole table); these
+// must give PRAGMA foreign_key_check's verdict exactly: affinity, collation, NULLs, composite
+// and implicit keys, and the cases that fall back to checking the whole table.
+
+namespace {
+
+// Upgrades a project whose first migration is `setup` and whose second is `change`; returns
+// the second run's result (the first must succeed).
+RunResult run_change(Project& p, const std::string& setup, const std::string& change) {
+    write_migration(p.dir(), "0001_setup", "a1", {}, setup, "SELECT 1;");
+    const RunResult first = p.run({"upgrade", "head"});
+    BOOST_TEST_REQUIRE(first.exit_code == 0, first);
+    write_migration(p.dir(), "0002_change", "b2", {"a1"}, change, "SELECT 1;");
+    return p.run({"upgrade", "head"});
+}
+
+bool applied_change(const Project& p) {
+    return query_column(p.db(), "SELECT count(*) FROM runner_version WHERE revision = 'b2'") ==
+           std::vector<std::string>{"1"};
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_new_row_referencing_a_missing_row_is_caught) {
+    Project p;
+    const RunResult r =
+        run_change(p, kParentChild, "INSERT INTO child VALUES (30, 1), (40, 7), (50, 2);\n");
+    BOOST_TEST(r.exit_code == 1, r);
+    BOOST_TEST(contains(r.err,
+                        "0002_change.up.sql: foreign key check failed after the migration "
+                        "ran, so it was rolled back: child rowid 40 references a missing "
+                        "row in parent"),
+               r);
+    BOOST_TEST(!applied_change(p));
+    BOOST_TEST(query_column(p.db(), "SELECT count(*) FROM child") == std::vector<std::string>{"2"});
+}
+
+BOOST_AUTO_TEST_CASE(values_the_foreign_key_converts_or_folds_match_as_sqlite_matches_them) {
+    Project p;
+    const RunResult r = run_change(
+        p,
+        "CREATE TABLE parent (id INTEGER PRIMARY KEY, code TEXT COLLATE NOCASE UNIQUE);\n"
+        "INSERT INTO parent VALUES (1, 'abc');\n"
+        "CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id TEXT REFERENCES parent (id),\n"
+        "  code TEXT REFERENCES parent (code));\n",
+        // '1' as text matches the integer key (the parent's affinity applies); 'ABC' matches
+        // 'abc' under the parent column's NOCASE; NULLs reference nothing.
+        "INSERT INTO child VALUES (10, '1', 'ABC'), (20, NULL, NULL), (30, 1, 'abc');\n");
+    BOOST_TEST(r.exit_code == 0, r);
+    BOOST_TEST(applied_change(p));
+    // And the same lookups do find what does not match.
+    write_migration(p.dir(), "0003_bad", "c3", {"b2"},
+                    "INSERT INTO child VALUES (40, '1.5', NULL);\n", "SELECT 1;");
+    const RunResult bad = p.run({"upgrade", "head"});
+    BOOST_TEST(bad.exit_code == 1, bad);
+    BOOST_TEST(contains(bad.err, "child rowid 40 references a missing row in parent"), bad);
+}
+
+BOOST_AUTO_TEST_CASE(composite_and_implicit_primary_keys_are_looked_up_whole) {
+    Project p;
+    const RunResult r =
+        run_change(p,
+                   "CREATE TABLE parent (a INTEGER, b TEXT, PRIMARY KEY (a, b));\n"
+                   "INSERT INTO parent VALUES (1, 'x'), (2, 'y');\n"
+                   "CREATE TABLE child (id INTEGER PRIMARY KEY, a INTEGER, b TEXT,\n"
+                   "  FOREIGN KEY (a, b) REFERENCES parent);\n",
+                   "INSERT INTO child VALUES (10, 1, 'x'), (20, 2, NULL), (30, 1, 'y');\n");
+    BOOST_TEST(r.exit_code == 1, r);
+    BOOST_TEST(contains(r.err, "child rowid 30 references a missing row in parent"), r);
+    BOOST_TEST(!contains(r.err, "rowid 20"), r);
+    BOOST_TEST(!applied_change(p));
+}
+
+BOOST_AUTO_TEST_CASE(replace_that_deletes_a_referenced_row_is_caught) {
+    Project p;
+    // REPLACE on the UNIQUE code deletes row 1, which child 10 references.
+    const RunResult r = run_change(
+        p,
+        "CREATE TABLE parent (id INTEGER PRIMARY KEY, code TEXT UNIQUE);\n"
+        "INSERT INTO parent VALUES (1, 'a');\n"
+        "CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent);\n"
+        "INSERT INTO child VALUES (10, 1);\n",
+        "INSERT OR REPLACE INTO parent VALUES (2, 'a');\n");
+    BOOST_TEST(r.exit_code == 1, r);
+    BOOST_TEST(contains(r.err, "child rowid 10 references a missing row in parent"), r);
+    BOOST_TEST(query_column(p.db(), "SELECT id FROM parent") == std::vector<std::string>{"1"});
+}
+
+BOOST_AUTO_TEST_CASE(changing_a_referenced_key_is_caught_and_other_columns_are_not_checked) {
+    Project p;
+    const RunResult r = run_change(
+        p,
+        "CREATE TABLE parent (id INTEGER PRIMARY KEY, code TEXT UNIQUE, note TEXT);\n"
+        "INSERT INTO parent VALUES (1, 'a', ''), (2, 'b', '');\n"
+        "CREATE TABLE child (id INTEGER PRIMARY KEY, code TEXT REFERENCES parent (code));\n"
+        "INSERT INTO child VALUES (10, 'a');\n",
+        "UPDATE parent SET note = 'renamed' WHERE id = 1;\n");
+    BOOST_TEST(r.exit_code == 0, r);
+    write_migration(p.dir(), "0003_rekey", "c3", {"b2"},
+                    "UPDATE parent SET code = 'z' WHERE id = 1;\n", "SELECT 1;");
+    const RunResult rekey = p.run({"upgrade", "head"});
+    BOOST_TEST(rekey.exit_code == 1, rekey);
+    BOOST_TEST(contains(rekey.err, "0003_rekey.up.sql: foreign key check failed"), rekey);
+    BOOST_TEST(contains(rekey.err, "child rowid 10 references a missing row in parent"), rekey);
+}
+
+BOOST_AUTO_TEST_CASE(many_rows_and_without_rowid_tables_are_checked_whole) {
+    Project p;
+    // Five thousand good rows and one bad one: more than are looked up one by one.
+    const RunResult r = run_change(
+        p,
+        "CREATE TABLE parent (id INTEGER PRIMARY KEY);\nINSERT INTO parent VALUES (1);\n"
+        "CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent);\n"
+        "CREATE TABLE tag (name TEXT PRIMARY KEY, parent_id INTEGER REFERENCES parent) "
+        "WITHOUT ROWID;\n",
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)\n"
+        "INSERT INTO child SELECT i, 1 FROM n;\n"
+        "INSERT INTO child VALUES (9999, 5);\n");
+    BOOST_TEST(r.exit_code == 1, r);
+    BOOST_TEST(contains(r.err, "child rowid 9999 references a missing row in parent"), r);
+    write_migration(p.dir(), "0002_change", "b2", {"a1"},
+                    "INSERT INTO tag VALUES ('ok', 1), ('bad', 3);\n", "SELECT 1;");
+    const RunResult tag = p.run({"upgrade", "head"});
+    BOOST_TEST(tag.exit_code == 1, tag);
+    BOOST_TEST(contains(tag.err, "tag row references a missing row in parent"), tag);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
