@@ -380,7 +380,9 @@ def main():
                     help="CI smoke run: tiny sizes, one run, no BENCHMARKS.md unless --out")
     ap.add_argument("--runs", type=int, help="runs per measurement (median; default 5, quick 1)")
     ap.add_argument("--sizes", help="history sizes (default 200,2000,10000; quick 20,200)")
-    ap.add_argument("--shapes", default="linear,branchy")
+    ap.add_argument("--shapes", default="linear,branchy,data",
+                    help="histories: linear, branchy (every migration adds a table) and data "
+                    "(the branchy graph, data-only migrations)")
     ap.add_argument("--big-mb", help="sizes of the large migration in MB (default 50,200; quick 2,8)")
     ap.add_argument("--peers", dest="peers", action="store_true", default=True)
     ap.add_argument("--no-peers", dest="peers", action="store_false")
@@ -466,7 +468,8 @@ def main():
             key = (shape, n)
             print("== %s history, %d revisions" % (shape, n), file=sys.stderr, flush=True)
             base = os.path.join(work, "%s-%d" % (shape, n))
-            revs = (wl.linear_history if shape == "linear" else wl.branchy_history)(n)
+            revs = {"linear": wl.linear_history, "branchy": wl.branchy_history,
+                    "data": wl.data_history}[shape](n)
             sql_dir = os.path.join(base, "sql")
             if not os.path.isdir(sql_dir):
                 wl.write_runner_dir(revs, sql_dir)
@@ -498,7 +501,9 @@ def main():
                     results["mismatch"].append("%s %d: %s" % (shape, n, ", ".join(problems)))
                     print("  ! runner and the shell differ in: " + ", ".join(problems),
                           file=sys.stderr)
-            if alembic_py and n <= args.alembic_upgrade_max:
+            # The data history only tells runner's own scaling apart from SQLite's: no peers,
+            # no read commands (its graph is the branchy one).
+            if alembic_py and n <= args.alembic_upgrade_max and shape != "data":
                 adir = os.path.join(base, "alembic")
                 adb = os.path.join(base, "alembic.db")
                 wl.write_alembic_project(revs, adir, adb)
@@ -508,7 +513,7 @@ def main():
                                                  "upgrade", "heads"],
                                         prepare=lambda: remove_db(adb), env=env,
                                         timeout=args.peer_timeout, logdir=logs)
-            if sqitch and n <= args.alembic_upgrade_max:
+            if sqitch and n <= args.alembic_upgrade_max and shape != "data":
                 sdir = os.path.join(base, "sqitch")
                 wl.write_sqitch_project(revs, sdir, runner_dir=sql_dir)
                 sdb = os.path.join(base, "sqitch-target.db")
@@ -523,7 +528,7 @@ def main():
             results["upgrade"][key] = up
 
             # Read-only commands on the upgraded database.
-            if up["runner"].seconds is None:
+            if up["runner"].seconds is None or shape == "data":
                 continue
             reads = {}
             files = sorted(glob.glob(os.path.join(sql_dir, "*.sql")))

@@ -101,7 +101,7 @@ def linear_history(n):
     return revs
 
 
-def branchy_history(n):
+def branchy_history(n, fill=None):
     """Blocks of 20: ten trunk revisions, a branch point into two branches of four, a merge and
     one more trunk revision. Every other block, the second branch depends_on the first (Alembic's
     cross-branch dependency). Three branch labels in all, whatever n is, so label output stays
@@ -133,11 +133,42 @@ def branchy_history(n):
         merge = add([a[-1].id, b[-1].id])
         tip = add([merge.id])
         block += 1
-    fill_bodies(revs)
+    (fill or fill_bodies)(revs)
     for r in revs:
         if len(r.parents) > 1:
             r.message = "merge " + ", ".join(r.parents) + "; " + r.message
     return revs
+
+
+def fill_data_bodies(revs):
+    """Data-only migrations on a schema the root makes: each later one adds a customer with
+    three orders (foreign keys to it) and updates a counter, so SQLite's own cost per migration
+    stays about flat however long the history is."""
+    root = revs[0]
+    root.up = ["CREATE TABLE customers (\n    id INTEGER PRIMARY KEY,\n    name TEXT NOT NULL,\n"
+               "    orders INTEGER NOT NULL DEFAULT 0\n)",
+               "CREATE TABLE orders (\n    id INTEGER PRIMARY KEY,\n"
+               "    customer_id INTEGER NOT NULL REFERENCES customers (id),\n"
+               "    amount REAL NOT NULL CHECK (amount >= 0),\n    note TEXT\n)",
+               "CREATE INDEX ix_orders_customer ON orders (customer_id)"]
+    root.down = ["DROP TABLE orders", "DROP TABLE customers"]
+    root.message = "customers and orders"
+    for r in revs[1:]:
+        i = r.index
+        r.up = ["INSERT INTO customers (id, name) VALUES (%d, 'customer %d')" % (i, i),
+                "INSERT INTO orders (customer_id, amount, note) VALUES (%d, %d.25, 'first'), "
+                "(%d, %d.50, 'second'), (%d, %d.75, 'third')" % (i, i % 97, i, i % 89, i, i % 83),
+                "UPDATE customers SET orders = orders + 3 WHERE id = %d" % i]
+        r.down = ["DELETE FROM orders WHERE customer_id = %d" % i,
+                  "DELETE FROM customers WHERE id = %d" % i]
+        r.message = "customer %d with three orders" % i
+
+
+def data_history(n):
+    """The branchy graph with data-only migrations (fill_data_bodies): on the other histories
+    every migration adds a table, and SQLite's schema handling grows with the number of tables;
+    here only runner's own per-migration cost could grow."""
+    return branchy_history(n, fill=fill_data_bodies)
 
 
 def big_migration(mb, rows_per_insert=500):
