@@ -501,8 +501,8 @@ def main():
                     results["mismatch"].append("%s %d: %s" % (shape, n, ", ".join(problems)))
                     print("  ! runner and the shell differ in: " + ", ".join(problems),
                           file=sys.stderr)
-            # The data history only tells runner's own scaling apart from SQLite's: no peers,
-            # no read commands (its graph is the branchy one).
+            # The data history tells runner's own scaling apart from SQLite's (its schema stays
+            # the same size): no peers, whose numbers would repeat branchy's.
             if alembic_py and n <= args.alembic_upgrade_max and shape != "data":
                 adir = os.path.join(base, "alembic")
                 adb = os.path.join(base, "alembic.db")
@@ -528,7 +528,7 @@ def main():
             results["upgrade"][key] = up
 
             # Read-only commands on the upgraded database.
-            if up["runner"].seconds is None or shape == "data":
+            if up["runner"].seconds is None:
                 continue
             reads = {}
             files = sorted(glob.glob(os.path.join(sql_dir, "*.sql")))
@@ -548,7 +548,8 @@ def main():
             results["stat"][key] = measured[1]
             for (label, _), m in zip(READ_COMMANDS, measured[2:]):
                 reads[label] = {"runner": m}
-            if alembic_py and (shape == "branchy" or n <= args.alembic_upgrade_max):
+            if alembic_py and (shape == "branchy" or
+                               (shape == "linear" and n <= args.alembic_upgrade_max)):
                 adir = os.path.join(base, "alembic")
                 adb = os.path.join(base, "alembic.db")
                 if not os.path.isdir(adir):
@@ -560,7 +561,7 @@ def main():
                         "alembic " + label, runs,
                         lambda cmd=cmd: [alembic_py, "-m", "alembic", "-c", ini] + cmd,
                         env=env, timeout=args.peer_timeout, warmup=True, logdir=logs)
-            if sqitch and "sqitch" in up and up["sqitch"].seconds is not None:
+            if sqitch and "sqitch" in up and up["sqitch"].seconds is not None and shape != "data":
                 sdir = os.path.join(base, "sqitch")
                 sdb = os.path.join(base, "sqitch-target.db")
                 reads["current"]["sqitch"] = measure(
