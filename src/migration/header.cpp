@@ -160,6 +160,9 @@ HeaderScan scan_header(std::string_view text, bool at_eof, const std::string& pa
             const bool crlf = text.compare(nl, 2, "\r\n") == 0;
             lone_cr = text[nl] == '\r' && !crlf;
             text.remove_prefix(nl + (crlf ? 2 : 1));
+            if (lone_cr && !at_eof && text.find('\n') == std::string_view::npos) {
+                return scan;  // whether SQL follows the CR before the next LF is not known yet
+            }
         }
         ++line_no;
         if (trim(line).empty()) {

@@ -56,10 +56,12 @@ void check_header_values(const Header& h, std::string_view input) {
     }
 }
 
+// Lines as the scanner counts them: ended by LF, CRLF or a lone CR.
 std::size_t line_count(std::string_view text) {
     std::size_t n = 1;
-    for (const char c : text) {
-        n += c == '\n' ? 1 : 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const bool crlf = text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n';
+        n += (text[i] == '\n' || (text[i] == '\r' && !crlf)) ? 1 : 0;
     }
     return n;
 }

@@ -324,6 +324,25 @@ BOOST_AUTO_TEST_CASE(every_prefix_scan_of_a_cr_only_header_is_incomplete_or_the_
     }
 }
 
+BOOST_AUTO_TEST_CASE(a_lone_cr_is_judged_only_once_the_rest_of_its_line_is_read) {
+    // Found by the header fuzzer: with the prefix "...f-\r " the scanner saw only blanks after
+    // the lone CR, let the line through and reported the bad revision; the whole file has more
+    // before the next LF, so it is the lone-CR error. Both must say the same.
+    const std::string text = "-- revision: f-\r dow_revisin:\n-- transactional: true\n";
+    const std::string whole = parse(text);
+    BOOST_TEST(whole == "error: " + kPath + ":1: " + std::string(kLoneCr));
+    for (std::size_t n = 0; n <= text.size(); ++n) {
+        BOOST_TEST_CONTEXT("prefix of " << n << " bytes") {
+            try {
+                const auto scan = scan_header(std::string_view(text).substr(0, n), false, kPath);
+                BOOST_TEST(!scan.complete);
+            } catch (const HeaderError& e) {
+                BOOST_TEST("error: " + std::string(e.what()) == whole);
+            }
+        }
+    }
+}
+
 BOOST_AUTO_TEST_CASE(every_prefix_scan_of_a_bad_header_is_incomplete_or_the_same_error) {
     const std::string bad = "-- revision: abc\n-- down_revision: p\n-- revison: x\nSELECT 1;\n";
     const std::string whole = parse(bad);
