@@ -48,9 +48,9 @@ BOOST_AUTO_TEST_CASE(every_header_of_a_large_directory_is_read_in_order) {
     BOOST_TEST(history.exit_code == 0, history);
     // Newest first, one line per revision, each naming its parent.
     BOOST_TEST(std::count(history.out.begin(), history.out.end(), '\n') == kMigrations);
-    BOOST_TEST(history.out.rfind(rev(kMigrations - 1) + " -> " + rev(kMigrations) + " (head)", 0) ==
-                   0,
-               history);
+    BOOST_TEST(
+        history.out.rfind(rev(kMigrations - 1) + " -> " + rev(kMigrations) + " (head)", 0) == 0,
+        history);
 }
 
 BOOST_AUTO_TEST_CASE(the_first_bad_file_in_file_order_is_the_one_reported) {
