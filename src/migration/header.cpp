@@ -144,9 +144,8 @@ HeaderScan scan_header(std::string_view text, bool at_eof, const std::string& pa
     while (true) {
         // A line ends at LF, CRLF or a lone CR (old Mac), as the checksum sees it.
         const auto nl = text.find_first_of("\r\n");
-        if (!at_eof &&
-            (nl == std::string_view::npos || (text[nl] == '\r' && nl + 1 == text.size()))) {
-            return scan;  // incomplete line (or a CR that may be half of a CRLF): read more
+        if (!at_eof && nl == std::string_view::npos) {
+            return scan;  // incomplete line: read more
         }
         if (nl == std::string_view::npos && text.empty()) {
             break;
@@ -161,7 +160,9 @@ HeaderScan scan_header(std::string_view text, bool at_eof, const std::string& pa
             lone_cr = text[nl] == '\r' && !crlf;
             text.remove_prefix(nl + (crlf ? 2 : 1));
             if (lone_cr && !at_eof && text.find('\n') == std::string_view::npos) {
-                return scan;  // whether SQL follows the CR before the next LF is not known yet
+                // The CR may be half of a CRLF, and whether SQL follows it before the next LF
+                // is not known yet: read more.
+                return scan;
             }
         }
         ++line_no;
