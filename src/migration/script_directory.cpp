@@ -5,7 +5,6 @@
 #include <atomic>
 #include <cerrno>
 #include <condition_variable>
-#include <cstdio>
 #include <cstring>
 #include <deque>
 #include <exception>
@@ -28,11 +27,6 @@ namespace runner {
 namespace {
 
 namespace fs = boost::filesystem;
-
-struct FileCloser {
-    void operator()(std::FILE* f) const noexcept { std::fclose(f); }
-};
-using File = std::unique_ptr<std::FILE, FileCloser>;
 
 // Reads just enough of the file to parse its header; headers are a few hundred bytes.
 Header read_header(const std::string& path) {
@@ -250,10 +244,13 @@ class FileSource::Hasher {
     std::thread thread_;  // last: starts after the members it uses exist
 };
 
-InputFile::InputFile(std::string path) : path_(std::move(path)) {
+InputFile::InputFile(std::string path, IfMissing if_missing) : path_(std::move(path)) {
     do {
         fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
     } while (fd_ < 0 && errno == EINTR);
+    if (fd_ < 0 && errno == ENOENT && if_missing == IfMissing::kStayClosed) {
+        return;
+    }
     if (fd_ < 0) {
         throw Error("cannot open " + path_ + ": " + std::strerror(errno));
     }
@@ -265,7 +262,9 @@ InputFile::InputFile(std::string path) : path_(std::move(path)) {
 }
 
 InputFile::~InputFile() {
-    ::close(fd_);
+    if (fd_ >= 0) {
+        ::close(fd_);
+    }
 }
 
 std::size_t InputFile::read(char* into, std::size_t size) {
@@ -326,33 +325,29 @@ std::string file_checksum(const std::string& path) {
     return source.checksum();
 }
 
-std::optional<std::string> read_file_if_exists(const std::string& path) {
-    File f(std::fopen(path.c_str(), "rb"));
-    if (!f) {
-        if (errno == ENOENT) {
-            return std::nullopt;
-        }
-        throw Error("cannot open " + path + ": " + std::strerror(errno));
-    }
+namespace {
+std::string read_all(InputFile& file) {
     std::string text;
+    text.reserve(file.size());
     char buf[65536];
-    while (true) {
-        const std::size_t n = std::fread(buf, 1, sizeof buf, f.get());
+    while (const std::size_t n = file.read(buf, sizeof buf)) {
         text.append(buf, n);
-        if (n < sizeof buf) {
-            if (std::ferror(f.get())) {
-                throw Error("cannot read " + path + ": " + std::strerror(errno));
-            }
-            return text;
-        }
     }
+    return text;
+}
+}  // namespace
+
+std::optional<std::string> read_file_if_exists(const std::string& path) {
+    InputFile file(path, InputFile::IfMissing::kStayClosed);
+    if (!file.is_open()) {
+        return std::nullopt;
+    }
+    return read_all(file);
 }
 
 std::string read_file(const std::string& path) {
-    if (auto text = read_file_if_exists(path)) {
-        return std::move(*text);
-    }
-    throw Error("cannot open " + path + ": " + std::strerror(ENOENT));
+    InputFile file(path);
+    return read_all(file);
 }
 
 }  // namespace runner

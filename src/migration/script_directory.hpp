@@ -36,8 +36,11 @@ std::optional<std::string> read_file_if_exists(const std::string& path);
 // A file opened for reading, closed when it goes out of scope; errors name the file.
 class InputFile {
   public:
-    explicit InputFile(std::string path);
+    enum class IfMissing { kFail, kStayClosed };
+    // Opens `path`; a file that does not exist fails, or with kStayClosed leaves it closed.
+    explicit InputFile(std::string path, IfMissing if_missing = IfMissing::kFail);
     ~InputFile();
+    bool is_open() const { return fd_ >= 0; }
     InputFile(const InputFile&) = delete;
     InputFile& operator=(const InputFile&) = delete;
     // Reads up to `size` bytes into `into`; 0 at the end.
