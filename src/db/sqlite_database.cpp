@@ -442,8 +442,7 @@ class SqliteDatabase final : public Database {
         }
         if (scope == FkScope::kAll || effects.elsewhere) {
             children_.reset();  // rebuilt from the schema when next needed
-            probe_sql_.clear();
-            key_columns_.clear();
+            forget_row_lookups();
             auto stmt = prepare("PRAGMA foreign_key_check");
             collect_violations(stmt.get(), limit, out);
             return out;
@@ -454,8 +453,7 @@ class SqliteDatabase final : public Database {
         // and a referenced table matters only where rows went or their keys changed.
         update_children(effects);
         if (!effects.ddl.empty()) {
-            probe_sql_.clear();  // built from the schema, which changed
-            key_columns_.clear();
+            forget_row_lookups();
         }
         std::set<std::string> suspects;
         const auto add_children = [&](const std::string& name) {
@@ -752,12 +750,25 @@ class SqliteDatabase final : public Database {
     }
 
     // Whether `name` is a table of the main schema (by the schema hash, not a scan).
-    bool is_table(const std::string& name) {
+    bool is_table(const std::string& name) { return table_without_rowid(name).has_value(); }
+
+    // Whether table `name` is WITHOUT ROWID; nullopt when it is no table of the main schema.
+    std::optional<bool> table_without_rowid(const std::string& name) {
         sqlite3_stmt* stmt =
-            cached("SELECT 1 FROM pragma_table_list(?) WHERE schema = 'main' AND type = 'table'");
+            cached("SELECT wr FROM pragma_table_list(?) WHERE schema = 'main' AND type = 'table'");
         ResetGuard reset{stmt};
         bind(stmt, 1, name);
-        return step(stmt, "looking for the table " + name);
+        if (!step(stmt, "looking for the table " + name)) {
+            return std::nullopt;
+        }
+        return sqlite3_column_int(stmt, 0) != 0;
+    }
+
+    // The row lookups and referenced columns are built from the schema: after it changes they
+    // are built again when needed.
+    void forget_row_lookups() {
+        probe_sql_.clear();
+        key_columns_.clear();
     }
 
     // The tables that the foreign keys of table `name` reference, lower case.
@@ -997,14 +1008,8 @@ class SqliteDatabase final : public Database {
     // row; empty when that cannot be said row by row (WITHOUT ROWID, an unnamed key of a
     // table without a primary key).
     std::string row_probe_sql(const std::string& child) {
-        {
-            sqlite3_stmt* stmt = cached(
-                "SELECT wr FROM pragma_table_list(?) WHERE schema = 'main' AND type = 'table'");
-            ResetGuard reset{stmt};
-            bind(stmt, 1, child);
-            if (!step(stmt, "looking for the table " + child) || sqlite3_column_int(stmt, 0) != 0) {
-                return {};
-            }
+        if (table_without_rowid(child).value_or(true)) {
+            return {};
         }
         struct Key {
             std::string parent;
