@@ -98,9 +98,10 @@ class Database {
     // Where to look for foreign-key violations.
     enum class FkScope {
         kAll,      // every table
-        kChanged,  // only where the scripts run since the last look can have made new ones: the
-                   // tables they created, altered, dropped or wrote, and the tables whose
-                   // foreign keys point at those (everywhere when that cannot be known)
+        kChanged,  // only where the scripts run since the last look can have made new ones:
+                   // tables whose schema changed and the tables referencing them, rows written
+                   // to referencing tables, and the tables referencing a table that lost rows
+                   // or changed a referenced key (everywhere when that cannot be known)
     };
     // Foreign-key violations in the current state, as "table rowid N references parent",
     // at most `limit` of them.

@@ -472,8 +472,8 @@ class SqliteDatabase final : public Database {
             if (w.removed || updates_referenced_columns(name, w.columns)) {
                 add_children(name);
             }
-            if ((w.many || !w.rows.empty()) && parents_.count(name) > 0 &&
-                (w.many || !rows_reference_existing_rows(name, w.rows))) {
+            if (parents_.count(name) > 0 &&
+                (w.many || (!w.rows.empty() && !rows_reference_existing_rows(name, w.rows)))) {
                 suspects.insert(name);
             }
         }
