@@ -18,6 +18,21 @@ std::vector<std::string> ids(const RevisionGraph& graph, const std::vector<Rev>&
 
 }  // namespace
 
+std::string point_markers(const RevisionGraph& graph, Rev r) {
+    std::string text;
+    if (graph.is_branch_point(r)) {
+        text += " (branchpoint)";
+    }
+    if (graph.is_merge_point(r)) {
+        text += " (mergepoint)";
+    }
+    return text;
+}
+
+std::string head_and_point_markers(const RevisionGraph& graph, Rev r) {
+    return (graph.is_head(r) ? " (head)" : "") + point_markers(graph, r);
+}
+
 std::string revision_line(const RevisionGraph& graph, Rev r, const LineStyle& style) {
     const Migration& m = graph.migration(r);
     std::string text = m.revision;
@@ -43,12 +58,7 @@ std::string revision_line(const RevisionGraph& graph, Rev r, const LineStyle& st
         }
     }
     if (style.tree_indicators) {
-        if (graph.is_branch_point(r)) {
-            text += " (branchpoint)";
-        }
-        if (graph.is_merge_point(r)) {
-            text += " (mergepoint)";
-        }
+        text += point_markers(graph, r);
     }
     if (style.include_doc) {
         text += ", " + m.message;
@@ -58,16 +68,7 @@ std::string revision_line(const RevisionGraph& graph, Rev r, const LineStyle& st
 
 std::string log_entry(const RevisionGraph& graph, Rev r, bool current, const AppliedInfo* applied) {
     const Migration& m = graph.migration(r);
-    std::string text = "Rev: " + m.revision;
-    if (graph.is_head(r)) {
-        text += " (head)";
-    }
-    if (graph.is_branch_point(r)) {
-        text += " (branchpoint)";
-    }
-    if (graph.is_merge_point(r)) {
-        text += " (mergepoint)";
-    }
+    std::string text = "Rev: " + m.revision + head_and_point_markers(graph, r);
     if (current) {
         text += " (current)";
     }

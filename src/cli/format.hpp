@@ -19,6 +19,12 @@ struct LineStyle {
     bool current = false;           // " (current)"
 };
 
+// " (branchpoint)", " (mergepoint)", as they apply to r.
+std::string point_markers(const RevisionGraph& graph, Rev r);
+// " (head)" for a head (real or effective), then point_markers: the markers of
+// `history --verbose` entries and of the graph picture.
+std::string head_and_point_markers(const RevisionGraph& graph, Rev r);
+
 // Alembic's Script._head_only: e.g. "1975ea83b712 -> 3f2a9c1b7d4e (head), add prefs".
 std::string revision_line(const RevisionGraph& graph, Rev r, const LineStyle& style);
 

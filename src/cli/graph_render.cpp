@@ -4,6 +4,7 @@
 // up; edges point from a parent to the revision that builds on it (the upgrade direction).
 #include "cli/graph_render.hpp"
 
+#include "cli/format.hpp"
 #include "util/json.hpp"
 #include "util/text.hpp"
 
@@ -36,16 +37,7 @@ std::string title(const RevisionGraph& graph, Rev r) {
     if (!labels.empty()) {
         text += " (" + join(labels, ", ") + ")";
     }
-    if (graph.is_head(r)) {
-        text += " (head)";
-    }
-    if (graph.is_branch_point(r)) {
-        text += " (branchpoint)";
-    }
-    if (graph.is_merge_point(r)) {
-        text += " (mergepoint)";
-    }
-    return text;
+    return text + head_and_point_markers(graph, r);
 }
 
 // Text for inside a dot string; a backslash stays a backslash (dot gives "\N", "\l" meanings).
