@@ -609,17 +609,69 @@ def check_errors(results, env):
                   and not os.path.exists(out), run.describe())
 
 
-def check_non_transactional(results, env):
-    """A revision whose SQL cannot run in a transaction gets `transactional: false`."""
-    project = os.path.join(env.tmp, "vacuum-project")
+VACUUM_REVISION = '''"""compact the database file
+
+Revision ID: 7e7e00000001
+Revises: 4006120ab545
+Create Date: 2026-10-12 07:00:00
+
+"""
+from alembic import op
+
+revision = "7e7e00000001"
+down_revision = "4006120ab545"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.execute("VACUUM")
+
+
+def downgrade():
+    pass
+'''
+
+READING_REVISION = '''"""upper-case the tag labels
+
+Revision ID: 8e8e00000001
+Revises: 7e7e00000001
+Create Date: 2026-10-13 07:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "8e8e00000001"
+down_revision = "7e7e00000001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    conn = op.get_bind()
+    for id_, label in conn.execute(sa.text("SELECT id, label FROM tags ORDER BY id")).fetchall():
+        conn.execute(sa.text("UPDATE tags SET label = :label WHERE id = :id"),
+                     {"label": label.upper(), "id": id_})
+
+
+def downgrade():
+    pass
+'''
+
+
+def check_variant_revisions(results, env):
+    """Two revisions on top of the fixture: one whose SQL cannot run in a transaction (it gets
+    `transactional: false`), one that reads rows and updates each (captured, with the values
+    written as literals, and a review note that it read data)."""
+    project = os.path.join(env.tmp, "variant-project")
     shutil.copytree(FIXTURE, project)
-    with open(os.path.join(project, "alembic", "versions", "7e7e00000001_vacuum.py"), "w") as f:
-        f.write('"""compact the database file\n\nRevision ID: 7e7e00000001\nRevises: 4006120ab545\n'
-                'Create Date: 2026-10-12 07:00:00\n\n"""\nfrom alembic import op\n\n'
-                'revision = "7e7e00000001"\ndown_revision = "4006120ab545"\n'
-                'branch_labels = None\ndepends_on = None\n\n\ndef upgrade():\n'
-                '    op.execute("VACUUM")\n\n\ndef downgrade():\n    pass\n')
-    sql = os.path.join(env.tmp, "sql-vacuum")
+    versions = os.path.join(project, "alembic", "versions")
+    for name, text in (("7e7e00000001_vacuum.py", VACUUM_REVISION),
+                       ("8e8e00000001_upper_labels.py", READING_REVISION)):
+        with open(os.path.join(versions, name), "w") as f:
+            f.write(text)
+    sql = os.path.join(env.tmp, "sql-variant")
     run = env.importer("alembic", sql, cwd=project)
     up = os.path.join(sql, "0013_compact_the_database_file.up.sql")
     header = read_header(up) if os.path.exists(up) else {}
@@ -628,10 +680,23 @@ def check_non_transactional(results, env):
                   and header.get("create_date") == "2026-10-12 07:00:00"
                   and "transactional: false" in run.out and "outside a transaction" in run.out,
                   run.describe() + "\n%r" % header)
-    db = os.path.join(env.tmp, "vacuum.db")
-    u = env.runner_cmd(sql, "upgrade", "head", db=db)
+    reading = os.path.join(sql, "0014_upper_case_the_tag_labels.up.sql")
+    text = open(reading, encoding="utf-8").read() if os.path.exists(reading) else ""
+    results.check("revision_that_reads_rows_is_captured_with_literals_and_a_data_review_note",
+                  "Review needed!" in text and "read rows" in comment_text(text)
+                  and "UPDATE tags SET label = 'RELEASE NOTES: WHAT''S NEW' WHERE id = 4;" in text
+                  and "SELECT" not in text.split("\n\n", 2)[-1], text)
+
+    r_db = os.path.join(env.tmp, "variant-runner.db")
+    a_db = os.path.join(env.tmp, "variant-alembic.db")
+    u = env.runner_cmd(sql, "upgrade", "head", db=r_db)
+    a = env.alembic("upgrade", "head", db=a_db, cwd=project)
     results.check("runner_runs_the_imported_non_transactional_file", u.code == 0 and
-                  "7e7e00000001" in env.runner_cmd(sql, "current", db=db).out, u.describe())
+                  "8e8e00000001" in env.runner_cmd(sql, "current", db=r_db).out, u.describe())
+    if u.code == 0 and a.code == 0:
+        same(results, "variant_upgrade_head_gives_alembics_schema_and_rows",
+             schema_of(a_db) + rows_of(a_db), schema_of(r_db) + rows_of(r_db),
+             "alembic", "runner")
 
 
 def check_literals(results):
@@ -675,7 +740,7 @@ def main():
             check_databases(results, env, sql)
             check_adopt(results, env, sql)
         check_literals(results)
-        check_non_transactional(results, env)
+        check_variant_revisions(results, env)
         check_postgresql(results, env)
         check_errors(results, env)
     finally:
