@@ -501,10 +501,10 @@ def check_adopt(results, env, sql):
                              adopt.describe()):
             continue
         runner_current = env.runner_cmd(sql, "current", db=r_db)
-        a_lines = sorted(alembic_current.out.split("\n"))
-        r_lines = sorted(runner_current.out.split("\n"))
+        a_lines = sorted(line for line in alembic_current.out.splitlines() if line.strip())
+        r_lines = sorted(line for line in runner_current.out.splitlines() if line.strip())
         results.check("%s_runner_current_equals_alembic_current" % name,
-                      alembic_current.code == 0 and a_lines == r_lines,
+                      alembic_current.code == 0 and a_lines and a_lines == r_lines,
                       diff(a_lines, r_lines, "alembic current", "runner current"))
         a_up = env.alembic("upgrade", "head", db=a_db)
         r_up = env.runner_cmd(sql, "upgrade", "head", db=r_db)
