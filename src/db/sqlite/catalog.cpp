@@ -1,0 +1,301 @@
+// Reads the schema of an open SQLite database from its catalog into a schema model.
+#include "db/sqlite/catalog.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <optional>
+
+#include "schema/ddl_text.hpp"
+#include "schema/normalize.hpp"
+#include "util/error.hpp"
+
+namespace runner {
+namespace {
+
+struct StatementFinalizer {
+    void operator()(sqlite3_stmt* stmt) const noexcept { sqlite3_finalize(stmt); }
+};
+
+// One catalog query with text parameters; rows are read with step() and the column getters.
+class Query {
+  public:
+    Query(sqlite3* db, const std::string& sql, const std::vector<std::string>& params = {})
+        : db_(db), sql_(sql) {
+        sqlite3_stmt* raw = nullptr;
+        const int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr);
+        stmt_.reset(raw);
+        check(rc);
+        for (std::size_t k = 0; k < params.size(); ++k) {
+            check(sqlite3_bind_text(stmt_.get(), static_cast<int>(k) + 1, params[k].c_str(), -1,
+                                    SQLITE_TRANSIENT));
+        }
+    }
+
+    bool step() {
+        const int rc = sqlite3_step(stmt_.get());
+        if (rc == SQLITE_ROW) {
+            return true;
+        }
+        if (rc != SQLITE_DONE) {
+            check(rc);
+        }
+        return false;
+    }
+
+    std::optional<std::string> text(int column) const {
+        const unsigned char* value = sqlite3_column_text(stmt_.get(), column);
+        if (!value) {
+            return std::nullopt;
+        }
+        return std::string(reinterpret_cast<const char*>(value),
+                           static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), column)));
+    }
+    std::string str(int column) const { return text(column).value_or(""); }
+    int integer(int column) const { return sqlite3_column_int(stmt_.get(), column); }
+
+  private:
+    void check(int rc) const {
+        if (rc != SQLITE_OK) {
+            throw Error("reading the database schema (" + sql_ + "): " + sqlite3_errmsg(db_));
+        }
+    }
+
+    sqlite3* db_;
+    std::string sql_;
+    std::unique_ptr<sqlite3_stmt, StatementFinalizer> stmt_;
+};
+
+std::string upper(std::string s) {
+    for (char& c : s) {
+        if (c >= 'a' && c <= 'z') {
+            c = static_cast<char>(c - 'a' + 'A');
+        }
+    }
+    return s;
+}
+
+std::vector<std::string> column_names(const TableDef& table) {
+    std::vector<std::string> out;
+    for (const ColumnDef& c : table.columns) {
+        out.push_back(c.name);
+    }
+    return out;
+}
+
+// The key columns of an index, in order; expressions come from the index's CREATE text.
+std::vector<KeyPart> index_parts(sqlite3* db, const std::string& index,
+                                 const std::vector<std::string>& expressions,
+                                 const NormalizeOptions& options) {
+    std::vector<KeyPart> parts;
+    Query q(db,
+            "SELECT seqno, cid, name, \"desc\", coll FROM pragma_index_xinfo(?1) WHERE key "
+            "ORDER BY seqno",
+            {index});
+    while (q.step()) {
+        KeyPart part;
+        const int seqno = q.integer(0);
+        if (q.integer(1) == -2) {
+            const auto at = static_cast<std::size_t>(seqno);
+            part.expression = at < expressions.size()
+                                  ? strip_outer_parentheses(normalize_sql(expressions[at], options))
+                                  : std::string("?");
+        } else {
+            part.column = q.integer(1) == -1 ? "rowid" : q.str(2);
+        }
+        part.descending = q.integer(3) != 0;
+        part.collation = upper(q.str(4));
+        parts.push_back(std::move(part));
+    }
+    return parts;
+}
+
+void read_columns(sqlite3* db, const TableText& text, TableDef& table) {
+    Query q(db,
+            "SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?1) "
+            "ORDER BY cid",
+            {table.name});
+    std::vector<std::pair<int, std::string>> pk;
+    while (q.step()) {
+        ColumnDef c;
+        c.name = q.str(0);
+        c.type = normalize_type(q.str(1));
+        c.not_null = q.integer(2) != 0;
+        if (const auto dflt = q.text(3)) {
+            c.default_sql = normalize_default(*dflt);
+        }
+        if (q.integer(4) > 0) {
+            pk.emplace_back(q.integer(4), c.name);
+        }
+        const int hidden = q.integer(5);
+        c.generated = hidden == 2   ? Generated::kVirtual
+                      : hidden == 3 ? Generated::kStored
+                                    : Generated::kNone;
+        for (const ColumnText& ct : text.columns) {
+            if (same_name(ct.name, c.name)) {
+                c.collation = ct.collation;
+                c.generated_sql = c.generated == Generated::kNone ? "" : ct.generated_sql;
+            }
+        }
+        table.columns.push_back(std::move(c));
+    }
+    std::sort(pk.begin(), pk.end());
+    for (const auto& [position, name] : pk) {
+        const ColumnDef* column = find_column(table, name);
+        table.primary_key.push_back({name, "", column ? effective_collation(*column) : "", false});
+    }
+}
+
+void read_keys(sqlite3* db, TableDef& table) {
+    const NormalizeOptions options{column_names(table)};
+    Query q(db, "SELECT name, origin FROM pragma_index_list(?1) ORDER BY name", {table.name});
+    while (q.step()) {
+        const std::string origin = q.str(1);
+        if (origin == "pk") {
+            table.primary_key = index_parts(db, q.str(0), {}, options);
+        } else if (origin == "u") {
+            table.uniques.push_back({index_parts(db, q.str(0), {}, options)});
+        }
+    }
+}
+
+void read_foreign_keys(sqlite3* db, const TableText& text, TableDef& table) {
+    std::map<int, ForeignKey> by_id;
+    Query q(db,
+            "SELECT id, \"table\", \"from\", \"to\", on_update, on_delete, match "
+            "FROM pragma_foreign_key_list(?1) ORDER BY id, seq",
+            {table.name});
+    while (q.step()) {
+        ForeignKey& fk = by_id[q.integer(0)];
+        fk.parent_table = q.str(1);
+        fk.columns.push_back(q.str(2));
+        if (const auto to = q.text(3)) {
+            fk.parent_columns.push_back(*to);
+        }
+        fk.on_update = upper(q.str(4));
+        fk.on_delete = upper(q.str(5));
+        fk.match = upper(q.str(6));
+    }
+    // SQLite numbers foreign keys from the last one written; the text lists them in order.
+    std::vector<bool> used(text.foreign_keys.size(), false);
+    for (auto it = by_id.rbegin(); it != by_id.rend(); ++it) {
+        ForeignKey& fk = it->second;
+        for (std::size_t k = 0; k < text.foreign_keys.size(); ++k) {
+            const ForeignKeyText& t = text.foreign_keys[k];
+            if (!used[k] && same_names(t.columns, fk.columns) &&
+                same_name(t.parent_table, fk.parent_table)) {
+                used[k] = true;
+                fk.deferred = t.deferred;
+                break;
+            }
+        }
+        table.foreign_keys.push_back(std::move(fk));
+    }
+}
+
+TableDef read_table(sqlite3* db, const std::string& name, const std::string& sql) {
+    TableDef table;
+    table.name = name;
+    Query options(db, "SELECT type, wr, strict FROM pragma_table_list(?1) WHERE schema = 'main'",
+                  {name});
+    if (options.step()) {
+        if (options.str(0) == "virtual") {
+            table.virtual_using = parse_create_virtual_table(sql);
+            return table;
+        }
+        table.without_rowid = options.integer(1) != 0;
+        table.strict = options.integer(2) != 0;
+    }
+    const TableText text = parse_create_table(sql);
+    table.autoincrement = text.autoincrement;
+    read_columns(db, text, table);
+    read_keys(db, table);
+    read_foreign_keys(db, text, table);
+    const NormalizeOptions names{column_names(table)};
+    for (ColumnDef& c : table.columns) {
+        c.generated_sql = c.generated_sql.empty() ? "" : normalize_sql(c.generated_sql, names);
+    }
+    for (const CheckText& check : text.checks) {
+        table.checks.push_back({check.name, normalize_sql(check.expression, names)});
+    }
+    return table;
+}
+
+// A foreign key written without parent columns refers to the parent's primary key.
+void resolve_parent_keys(Schema& schema) {
+    for (TableDef& t : schema.tables) {
+        for (ForeignKey& fk : t.foreign_keys) {
+            const TableDef* parent = find_table(schema, fk.parent_table);
+            if (!fk.parent_columns.empty() || !parent) {
+                continue;
+            }
+            for (const KeyPart& p : parent->primary_key) {
+                fk.parent_columns.push_back(p.column);
+            }
+        }
+    }
+}
+
+bool is_shadow_table(sqlite3* db, const std::string& name) {
+    Query q(db, "SELECT type FROM pragma_table_list(?1) WHERE schema = 'main'", {name});
+    return q.step() && q.str(0) == "shadow";
+}
+
+}  // namespace
+
+std::vector<std::string> bookkeeping_tables(const std::string& version_table) {
+    return {version_table, version_table + "_log", version_table + "_partial"};
+}
+
+Schema read_sqlite_schema(sqlite3* db, const std::vector<std::string>& excluded_tables) {
+    auto excluded = [&](const std::string& name) {
+        return fold_name(name).rfind("sqlite_", 0) == 0 ||
+               std::any_of(excluded_tables.begin(), excluded_tables.end(),
+                           [&](const std::string& e) { return same_name(e, name); });
+    };
+    Schema schema;
+    Query q(db,
+            "SELECT type, name, tbl_name, sql FROM main.sqlite_schema "
+            "WHERE sql IS NOT NULL ORDER BY rowid");
+    while (q.step()) {
+        const std::string type = q.str(0);
+        const std::string name = q.str(1);
+        const std::string table = q.str(2);
+        const std::string sql = q.str(3);
+        if (excluded(name) || excluded(table)) {
+            continue;
+        }
+        if (type == "table") {
+            if (!is_shadow_table(db, name)) {
+                schema.tables.push_back(read_table(db, name, sql));
+            }
+        } else if (type == "index") {
+            IndexDef index;
+            index.name = name;
+            index.table = table;
+            const IndexText text = parse_create_index(sql);
+            index.unique = text.unique;
+            std::vector<std::string> columns;
+            Query c(db, "SELECT name FROM pragma_table_xinfo(?1)", {table});
+            while (c.step()) {
+                columns.push_back(c.str(0));
+            }
+            const NormalizeOptions options{columns};
+            index.parts = index_parts(db, name, text.items, options);
+            index.where = text.where.empty() ? "" : normalize_sql(text.where, options);
+            schema.indexes.push_back(std::move(index));
+        } else if (type == "view") {
+            ViewText text = parse_create_view(sql);
+            schema.views.push_back({name, std::move(text.columns), std::move(text.select)});
+        } else if (type == "trigger") {
+            schema.triggers.push_back({name, table, parse_create_trigger(sql)});
+        }
+    }
+    resolve_parent_keys(schema);
+    canonicalize(schema);
+    return schema;
+}
+
+}  // namespace runner
