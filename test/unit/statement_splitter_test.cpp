@@ -103,10 +103,10 @@ const Case kGood[] = {
     {"select e'\\\\'; x;", {"1:1 select e'\\\\';", "1:15 x;"}},
     {"select E'it''s;'; x;", {"1:1 select E'it''s;';", "1:19 x;"}},
     {"select E'\\x41;\\101'; x;", {"1:1 select E'\\x41;\\101';", "1:22 x;"}},
-    // ...and continues after a newline (the second part's backslashes still escape).
-    {"select E'a'\n'\\'; still';\nx;", {"1:1 select E'a'\n'\\'; still';", "3:1 x;"}},
-    {"select E'a' -- c\n  -- d\n '\\';';\nx;",
-     {"1:1 select E'a' -- c\n  -- d\n '\\';';", "4:1 x;"}},
+    // psql reads files line by line, so an E'' string never continues after a newline and a
+    // quote (the server's lexer would continue it): the second part is a standard string.
+    {"select E'a'\n'\\'; x;", {"1:1 select E'a'\n'\\';", "2:6 x;"}},
+    {"select E'a' -- c\n '\\'; x;", {"1:1 select E'a' -- c\n '\\';", "2:7 x;"}},
     {"select E'a'\n\n'b'; x;", {"1:1 select E'a'\n\n'b';", "3:6 x;"}},
     {"select E'a' 'b;'; x;", {"1:1 select E'a' 'b;';", "1:19 x;"}},
     // A word ending in e is not an E prefix; neither is a number's tail.

@@ -8,14 +8,15 @@
 //              | "/*" ... "*/", nested, in any state outside the quotes below
 //   string     = [BbXxNn]? "'" { any but "'" | "''" } "'"        (a backslash is literal)
 //              | [Uu] "&'" { any but "'" | "''" } "'"
-//              | [Ee] "'" { any but "'" or "\" | "''" | "\" any } "'" { continuation }
-//   continuation = space-or-comment with a newline, then "'": the E'' string goes on
+//              | [Ee] "'" { any but "'" or "\" | "''" | "\" any } "'"
+//                (the server would continue an E'' string after a newline and another quote;
+//                psql reads a file line by line and never does, and neither do we)
 //   identifier = '"' { any but '"' | '""' } '"'  |  [Uu] '&"' ... '"'
-//   dollar     = "$" tag "$" ... the same "$" tag "$"; tag = "" |
-//   [A-Za-z_\x80-\xFF][A-Za-z0-9_\x80-\xFF]* word       = [A-Za-z_\x80-\xFF][A-Za-z0-9_$\x80-\xFF]*
-//   (so a$$ is a word, not a quote) number     = digits ["." digits] [exponent] [word-chars] (1e'x'
-//   is a number, then 'x') param      = "$" digits [word-chars]                     ($1 is not a
-//   dollar quote)
+//   dollar     = "$" tag "$" ... the same "$" tag "$"
+//   tag        = "" | [A-Za-z_\x80-\xFF] [A-Za-z0-9_\x80-\xFF]*
+//   word       = [A-Za-z_\x80-\xFF] [A-Za-z0-9_$\x80-\xFF]*    (so a$$ is a word, not a quote)
+//   number     = digits ["." digits] [exponent] [word chars]  (1e'x' is 1e, then 'x')
+//   param      = "$" digits [word chars]                      ($1 is no dollar quote)
 //
 // ";" ends a statement unless it is inside parentheses, or inside BEGIN ... END of a statement
 // that starts CREATE [OR REPLACE] FUNCTION|PROCEDURE (psql's heuristic: CASE also ends with
@@ -89,8 +90,6 @@ bool PgStatementSplitter::scan() {
             return scan_quote();
         case State::kEscapeQuote:
             return scan_escape_quote();
-        case State::kEscapeClosed:
-            return scan_escape_closed();
         case State::kIdentQuote:
             return scan_ident_quote();
         case State::kDollarQuote:

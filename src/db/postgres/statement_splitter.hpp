@@ -63,10 +63,9 @@ class PgStatementSplitter {
         kTop,
         kLineComment,
         kBlockComment,
-        kQuote,         // '...', B'', X'', N'', U&'' (a backslash is an ordinary character)
-        kEscapeQuote,   // E'...' (a backslash escapes the next character)
-        kEscapeClosed,  // after an E'' string's quote: a newline and a quote continue it
-        kIdentQuote,    // "..." and U&"..."
+        kQuote,        // '...', B'', X'', N'', U&'' (a backslash is an ordinary character)
+        kEscapeQuote,  // E'...' (a backslash escapes the next character)
+        kIdentQuote,   // "..." and U&"..."
         kDollarQuote,
         kMetaCommand,
         kCopyPending,  // after COPY ... FROM STDIN; : the rest of the line before the data
@@ -84,7 +83,6 @@ class PgStatementSplitter {
     bool scan_quoted(char quote, bool escapes, const char* what);
     bool scan_quote();
     bool scan_escape_quote();
-    bool scan_escape_closed();
     bool scan_ident_quote();
     bool scan_dollar_quote();
     bool scan_meta_command();

@@ -72,7 +72,7 @@ bool PgStatementSplitter::scan_quoted(char quote, bool escapes, const char* what
         }
         pos_ = j + 1;
         last_token_end_ = base_ + pos_;
-        state_ = escapes ? State::kEscapeClosed : State::kTop;
+        state_ = State::kTop;
         return true;
     }
 }
@@ -85,56 +85,6 @@ bool PgStatementSplitter::scan_escape_quote() {
 }
 bool PgStatementSplitter::scan_ident_quote() {
     return scan_quoted('"', false, "quoted identifier");
-}
-
-// After the closing quote of an E'' string: whitespace holding a newline, then a quote,
-// continue the same string (so its backslashes still escape).
-bool PgStatementSplitter::scan_escape_closed() {
-    std::size_t j = pos_;
-    bool newline = false;
-    while (true) {
-        const int c = peek(j);
-        if (c == kPgMore) {
-            return need_more(pos_);
-        }
-        if (c == '\n' || c == '\r') {
-            newline = true;
-            ++j;
-        } else if (pg_is_horizontal_space(c)) {
-            ++j;
-        } else if (c == '-') {
-            const int d = peek(j + 1);
-            if (d == kPgMore) {
-                return need_more(pos_);
-            }
-            if (d != '-') {
-                break;
-            }
-            std::size_t k = j + 2;
-            int e = 0;
-            while ((e = peek(k)) >= 0 && e != '\n' && e != '\r') {
-                ++k;
-            }
-            if (e == kPgMore) {
-                return need_more(pos_);
-            }
-            // After the first newline a comment counts only when a newline ends it.
-            if (newline && e == kPgEnd) {
-                break;
-            }
-            j = k;
-        } else {
-            if (newline && c == '\'') {
-                pos_ = j + 1;
-                state_ = State::kEscapeQuote;
-                return true;
-            }
-            break;
-        }
-    }
-    last_token_end_ = base_ + pos_;
-    state_ = State::kTop;
-    return true;
 }
 
 // Looks for the closing tag as psql does: each "$...$" is compared with it, and on a mismatch
