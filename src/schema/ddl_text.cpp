@@ -269,7 +269,26 @@ ViewText parse_create_view(std::string_view sql) {
 
 std::string parse_create_trigger(std::string_view sql) {
     const Tokens t = lex_sql(sql);
-    return normalize_sql(slice(sql, t, after_object_name(t, "TRIGGER"), t.size()));
+    const std::size_t first = after_object_name(t, "TRIGGER");
+    std::size_t body = first;
+    while (body < t.size() && !(is_keyword(t[body], "BEGIN") && !is_punct(t[body - 1], "."))) {
+        ++body;
+    }
+    // SQLite has only row triggers, and a trigger without a time runs BEFORE.
+    std::string header;
+    if (first < t.size() && (is_keyword(t[first], "INSERT") || is_keyword(t[first], "UPDATE") ||
+                             is_keyword(t[first], "DELETE"))) {
+        header = "BEFORE";
+    }
+    for (std::size_t k = first; k < body; ++k) {
+        if (k + 2 < body && is_keyword(t[k], "FOR") && is_keyword(t[k + 1], "EACH") &&
+            is_keyword(t[k + 2], "ROW")) {
+            k += 2;
+            continue;
+        }
+        header += (header.empty() ? "" : " ") + std::string(t[k].text);
+    }
+    return normalize_sql(header + " " + slice(sql, t, body, t.size()));
 }
 
 std::string parse_create_virtual_table(std::string_view sql) {

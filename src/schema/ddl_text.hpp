@@ -62,7 +62,8 @@ struct ViewText {
 };
 ViewText parse_create_view(std::string_view sql);
 
-// CREATE [TEMP] TRIGGER [IF NOT EXISTS] [schema.]name rest: `rest`, normalised.
+// CREATE [TEMP] TRIGGER [IF NOT EXISTS] [schema.]name rest: `rest`, normalised, without the
+// optional FOR EACH ROW and with the implied BEFORE written out.
 std::string parse_create_trigger(std::string_view sql);
 
 // CREATE VIRTUAL TABLE [IF NOT EXISTS] [schema.]name USING module[(args)]: "module(args)",

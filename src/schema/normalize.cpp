@@ -70,6 +70,9 @@ std::string token_text(const SqlToken& t, const NormalizeOptions& options, const
         (same_name(t.text, "new") || same_name(t.text, "old"))) {
         return upper(t.text);
     }
+    if (t.kind == SqlTokenKind::kWord && prev && is_punct(*prev, ".")) {
+        return quote_name(t.text);  // after "." a keyword is a name: NEW."begin"
+    }
     if (is_function_name(t, next, prev) && is_plain_identifier(token_name(t))) {
         return fold_name(token_name(t));
     }

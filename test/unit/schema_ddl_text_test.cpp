@@ -106,6 +106,11 @@ BOOST_AUTO_TEST_CASE(views_and_triggers_keep_their_bodies_normalised) {
     BOOST_TEST(parse_create_trigger("CREATE TRIGGER trg AFTER INSERT ON \"t\" BEGIN\n"
                                     "  UPDATE t SET a = 1; -- note\nEND") ==
                "AFTER INSERT ON t BEGIN UPDATE t SET a = 1; END");
+    BOOST_TEST(parse_create_trigger("CREATE TRIGGER t1 INSERT ON t FOR EACH ROW WHEN new.begin "
+                                    "BEGIN SELECT 1; END") ==
+               "BEFORE INSERT ON t WHEN NEW.\"begin\" BEGIN SELECT 1; END");
+    BOOST_TEST(parse_create_trigger("create trigger t2 before delete on t for each row begin "
+                                    "select 1; end") == "BEFORE DELETE ON t BEGIN SELECT 1; END");
     BOOST_TEST(parse_create_virtual_table("CREATE VIRTUAL TABLE f USING fts5(a, b)") ==
                "fts5(a, b)");
 }

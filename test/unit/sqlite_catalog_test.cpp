@@ -228,11 +228,38 @@ BOOST_AUTO_TEST_CASE(real_differences_are_found_and_named) {
                "missing index ledger_big on ledger: CREATE INDEX ledger_big ON ledger (amount "
                "DESC) WHERE amount > 1000\n"
                "changed trigger accounts_touch on accounts\n"
-               "    expected: CREATE TRIGGER accounts_touch AFTER UPDATE OF name ON accounts FOR "
-               "EACH ROW BEGIN UPDATE accounts SET created_at = created_at WHERE id = NEW.id; "
-               "END\n"
+               "    expected: CREATE TRIGGER accounts_touch AFTER UPDATE OF name ON accounts "
+               "BEGIN UPDATE accounts SET created_at = created_at WHERE id = NEW.id; END\n"
                "    actual:   CREATE TRIGGER accounts_touch AFTER UPDATE OF name ON accounts "
                "BEGIN SELECT 1; END\n");
+}
+
+BOOST_AUTO_TEST_CASE(virtual_tables_keep_their_module_and_leave_out_their_shadow_tables) {
+    const MemoryDb db(R"sql(
+        CREATE VIRTUAL TABLE docs USING fts5(title, body, tokenize = 'porter');
+        CREATE TABLE copied AS SELECT 1 AS one, 'x' AS two;
+        CREATE VIEW broken AS SELECT * FROM no_such_table;)sql");
+    const std::string sql = db.sql();
+
+    BOOST_TEST(sql ==
+               "CREATE TABLE copied (\n    one,\n    two\n);\n"
+               "CREATE VIRTUAL TABLE docs USING fts5(title, body, tokenize = 'porter');\n"
+               "CREATE VIEW broken AS SELECT * FROM no_such_table;\n");
+    BOOST_TEST(MemoryDb(sql).sql() == sql);
+}
+
+BOOST_AUTO_TEST_CASE(triggers_written_with_or_without_for_each_row_and_before_are_equal) {
+    const MemoryDb a("CREATE TABLE t(x); CREATE TRIGGER g INSERT ON t BEGIN SELECT 1; END;");
+    const MemoryDb b(
+        "CREATE TABLE t(x); CREATE TRIGGER g BEFORE INSERT ON t FOR EACH ROW BEGIN SELECT 1; END;");
+    const MemoryDb c("CREATE TABLE t(x); CREATE TRIGGER g AFTER INSERT ON t BEGIN SELECT 1; END;");
+
+    BOOST_TEST(differences(a.schema(), b.schema()) == "");
+    BOOST_TEST(a.sql() == b.sql());
+    BOOST_TEST(differences(a.schema(), c.schema()) ==
+               "changed trigger g on t\n"
+               "    expected: CREATE TRIGGER g BEFORE INSERT ON t BEGIN SELECT 1; END\n"
+               "    actual:   CREATE TRIGGER g AFTER INSERT ON t BEGIN SELECT 1; END\n");
 }
 
 BOOST_AUTO_TEST_CASE(bookkeeping_and_internal_tables_are_not_part_of_the_schema) {
