@@ -148,10 +148,9 @@ bool same_sql(std::string_view a, std::string_view b) {
         const std::string normalized = normalize_sql(text);
         std::vector<std::string> out;
         for (const SqlToken& t : lex_sql(normalized)) {
-            const bool name =
-                t.kind == SqlTokenKind::kWord ||
-                (t.kind == SqlTokenKind::kQuotedName && is_plain_identifier(token_name(t)));
-            out.push_back(name ? fold_name(token_name(t)) : std::string(t.text));
+            // Names and keywords compare case-insensitively whatever their quoting.
+            const bool name = t.kind == SqlTokenKind::kWord || t.kind == SqlTokenKind::kQuotedName;
+            out.push_back(name ? "\x01" + fold_name(token_name(t)) : std::string(t.text));
         }
         return out;
     };

@@ -87,15 +87,17 @@ BOOST_AUTO_TEST_CASE(same_sql_accepts_spellings_and_rejects_different_things) {
         {"a = 1 -- why", "a=1"},
         {"lower(x)", "LOWER ( x )"},
         {"a <> b", "a != b"},
+        {"\"My Col\" = 1", "[my col]=1"},
     };
     for (const auto& [a, b] : same) {
         BOOST_TEST(same_sql(a, b), "'" << a << "' vs '" << b << "'");
     }
     const std::vector<std::pair<std::string, std::string>> different = {
-        {"a > 0", "a >= 0"},   {"a > 0", "b > 0"}, {"'abc'", "'ABC'"},
-        {"'a b'", "'a  b'"},   {"'x'", "x"},       {"\"a b\"", "\"a  b\""},
-        {"a - 1", "a -1 + 0"}, {"a--1", "a - -1"}, {"x'ab'", "'ab'"},
-        {"1", "'1'"},          {"a.b", "ab"},      {"a || b", "a | b"},
+        {"a > 0", "a >= 0"},   {"a > 0", "b > 0"},   {"'abc'", "'ABC'"},
+        {"'a b'", "'a  b'"},   {"'x'", "x"},         {"\"a b\"", "\"a  b\""},
+        {"a - 1", "a -1 + 0"}, {"a--1", "a - -1"},   {"x'ab'", "'ab'"},
+        {"1", "'1'"},          {"a.b", "ab"},        {"a || b", "a | b"},
+        {"\"1\"", "1"},        {"\"a b\"", "'a b'"},
     };
     for (const auto& [a, b] : different) {
         BOOST_TEST(!same_sql(a, b), "'" << a << "' vs '" << b << "'");
