@@ -321,7 +321,7 @@ BOOST_AUTO_TEST_CASE(offsets_point_at_each_statement_in_the_script) {
 
 // Huge scripts split in linear time, also when a single statement or token is huge and
 // arrives in small chunks (rescanning it per chunk would be quadratic).
-BOOST_AUTO_TEST_CASE(a_fifty_megabyte_script_splits_in_well_under_a_second) {
+BOOST_AUTO_TEST_CASE(fifty_megabytes_fed_in_small_chunks_split_in_linear_time) {
     std::string script;
     const std::string row =
         "insert into t values (1, 'it''s; fine', E'a\\'b', $$x;y$$, \"q;\"); -- c;\n";
@@ -356,7 +356,8 @@ BOOST_AUTO_TEST_CASE(a_fifty_megabyte_script_splits_in_well_under_a_second) {
     BOOST_TEST_MESSAGE("split " << script.size() << " bytes in " << seconds << " s");
     BOOST_TEST(count == rows + 2);
     BOOST_TEST(longest > 10'000'000u);
-    // Well under a second in a release build; the bound leaves room for sanitizer builds.
+    // About 0.8 s in RelWithDebInfo on a loaded 2-core machine; the bound leaves room for
+    // sanitizer builds. A rescan per chunk would take minutes.
     BOOST_TEST(seconds < 5.0);
 }
 
