@@ -345,7 +345,7 @@ BOOST_AUTO_TEST_CASE(many_rows_and_without_rowid_tables_are_checked_whole) {
     write_migration(p.dir(), "0002_change", "b2", {"a1"},
                     "INSERT INTO tag VALUES ('ok', 1), ('bad', 3);\n", "SELECT 1;");
     const RunResult tag = p.run({"upgrade", "head"});
-    expect_failure_saying(tag, "tag row references a missing row in parent");
+    expect_failure_saying(tag, "tag row with name = 'bad' references a missing row in parent");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
