@@ -51,8 +51,14 @@ Database& Context::db(OpenMode mode) {
 Context::Loaded Context::load(Database& db) {
     const RevisionGraph& g = graph();
     Loaded loaded;
-    loaded.records = db.applied();
     loaded.partials = db.partials();
+    if (!loaded.partials.empty()) {
+        // A non-transactional migration records its progress as it runs: wait for a runner
+        // that is still applying one, so only a migration that really stopped counts as such.
+        db.wait_for_writers();
+        loaded.partials = db.partials();
+    }
+    loaded.records = db.applied();
     std::vector<Rev> applied;
     for (const auto& record : loaded.records) {
         const auto r = g.find(record.revision);

@@ -90,8 +90,15 @@ int cmd_check(Context& ctx, const Args& args) {
     }
     for (const auto& p : partials) {
         ctx.out() << "failed: " << p.direction << " of " << p.revision << " stopped at statement "
-                  << p.statement << " (line " << p.line << ") on " << p.at << " UTC: " << p.error
-                  << "; run it again with --resume, or 'runner resolve " << p.revision << "'\n";
+                  << p.statement << " (line " << p.line << ") on " << p.at << " UTC: " << p.error;
+        if (graph.find(p.revision)) {
+            ctx.out() << "; run it again with --resume, or 'runner resolve " << p.revision << "'\n";
+        } else {
+            ctx.out() << "; no migration file declares " << p.revision
+                      << " any more: put the database in the state you want by hand, then run "
+                         "'runner resolve --forget "
+                      << p.revision << "'\n";
+        }
     }
     if (!pending.empty()) {
         ctx.out() << "pending: " << pending.size() << " migration"

@@ -9,12 +9,15 @@ namespace po = boost::program_options;
 
 int cmd_resolve(Context& ctx, const Args& args) {
     po::options_description options("Options");
+    options.add_options()("forget", po::bool_switch(),
+                          "only remove the record that REV stopped part-way (for a revision no "
+                          "migration file declares any more); records nothing as applied");
     po::options_description arguments;
     arguments.add_options()("rev", po::value<std::string>()->required(), "revision");
     po::positional_options_description positional;
     positional.add("rev", 1);
     const auto vm = parse_args(
-        ctx, args, "resolve REV",
+        ctx, args, "resolve [--forget] REV",
         "Mark a non-transactional migration that stopped part-way as finished by hand: an upgrade\n"
         "is recorded as applied, a downgrade as reverted. (To continue it instead, run the same\n"
         "upgrade or downgrade again with --resume.)",
@@ -23,7 +26,20 @@ int cmd_resolve(Context& ctx, const Args& args) {
         return kExitOk;
     }
     const RevisionGraph& graph = ctx.graph();
-    const Rev r = graph.resolve_ident((*vm)["rev"].as<std::string>());
+    const std::string rev = (*vm)["rev"].as<std::string>();
+    if ((*vm)["forget"].as<bool>()) {
+        for (const auto& p : ctx.db(OpenMode::kReadOnly).partials()) {
+            if (p.revision == rev) {
+                Executor(graph, ctx.db(OpenMode::kReadWrite), ctx.err(), current_identity())
+                    .forget(rev);
+                ctx.err() << "Forgot that the " << p.direction << " of " << rev
+                          << " stopped part-way; nothing was recorded as applied or reverted\n";
+                return kExitOk;
+            }
+        }
+        throw Error("no failed migration is recorded for " + rev);
+    }
+    const Rev r = graph.resolve_ident(rev);
     const auto loaded = ctx.load(ctx.db(OpenMode::kReadOnly));
     for (const auto& p : loaded.partials) {
         if (p.revision == graph.id(r)) {

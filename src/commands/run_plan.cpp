@@ -79,10 +79,20 @@ int run_plan(Context& ctx, const Context::Loaded& loaded, const std::vector<Rev>
     if (const auto drift = find_drift(graph, loaded.records); !drift.empty()) {
         throw Error(drift_message(graph, drift));
     }
+    // A migration that stopped part-way is neither applied nor reverted: nothing else runs until
+    // it is resumed (when the plan includes it), resolved or forgotten.
     for (const auto& p : loaded.partials) {
         const auto r = graph.find(p.revision);
-        const bool in_plan = r && std::find(steps.begin(), steps.end(), *r) != steps.end();
-        if (in_plan && !(request.resume && p.direction == direction_name(request.direction))) {
+        if (!r) {
+            throw Error("a migration " + p.revision + " stopped part-way in " + p.direction +
+                        " at statement " + std::to_string(p.statement) + " on " + p.at +
+                        " UTC: " + p.error +
+                        "; no migration file declares that revision any more. Put the database "
+                        "in the state you want by hand, then run 'runner resolve --forget " +
+                        p.revision + "' to remove the record");
+        }
+        const bool in_plan = std::find(steps.begin(), steps.end(), *r) != steps.end();
+        if (!(in_plan && request.resume && p.direction == direction_name(request.direction))) {
             throw Error(
                 "migration " + p.revision + " (" +
                 (p.direction == "upgrade" ? graph.migration(*r).up_path

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -37,10 +38,51 @@ struct LogEntry {
 struct PartialRecord {
     std::string revision;
     std::string direction;  // upgrade or downgrade
-    int statement = 0;      // 1-based index of the statement that failed
-    int line = 0;
-    std::string error;
+    int statement = 0;      // 1-based index of the first statement not applied: --resume's start
+    int line = 0;           // its line
+    std::string error;      // why it stopped (or that it was interrupted)
     std::string at;
+    std::string digest;  // of the text of statements 1 .. statement-1; empty in old records
+};
+
+// One foreign-key violation: a row of `table` (by rowid, or by primary key for a WITHOUT ROWID
+// table) whose foreign key number `fk_id` finds no row in `parent`.
+struct ForeignKeyViolation {
+    std::string table;
+    std::string key;  // "rowid 7", or "(k) = ('a')"
+    std::string parent;
+    int fk_id = 0;
+    auto operator<=>(const ForeignKeyViolation&) const = default;
+    bool operator==(const ForeignKeyViolation&) const = default;
+    // "child rowid 7 references a missing row in parent"
+    std::string describe() const {
+        return table + " " + key + " references a missing row in " + parent;
+    }
+};
+
+// Where a non-transactional script is: the first statement not applied, its line, and the digest
+// of the text of the statements before it.
+struct ScriptProgress {
+    int next_statement = 1;
+    int line = 1;
+    std::string digest;
+};
+
+// How a script runs outside runner's transaction (transactional: false): each statement commits
+// together with a record of the progress, so a crash or failure leaves a precise record.
+struct NonTransactionalRun {
+    // When resuming: the digest recorded with the failure; the statements skipped must still
+    // have it, else execute_script refuses before running anything, ending its message with
+    // `resume_hint`. Empty: not checked.
+    std::string expected_digest;
+    std::string resume_hint;
+    // Records the progress (set_partial); called before the first statement runs, and inside
+    // the transaction that commits each statement (or right after a statement that commits by
+    // itself). Runner's bookkeeping writes are allowed while it runs.
+    std::function<void(const ScriptProgress&)> record;
+    // Set by execute_script when a statement fails: where the applied part ends (a transaction
+    // of the script's own that was open is rolled back first).
+    ScriptProgress stopped;
 };
 
 // A statement in a migration failed. what() is "<origin>:<line>: <database message>".
@@ -103,9 +145,8 @@ class Database {
                    // to referencing tables, and the tables referencing a table that lost rows
                    // or changed a referenced key (everywhere when that cannot be known)
     };
-    // Foreign-key violations in the current state, as "table rowid N references parent",
-    // at most `limit` of them.
-    virtual std::vector<std::string> foreign_key_violations(int limit, FkScope scope) = 0;
+    // Foreign-key violations in the current state, at most `limit` of them.
+    virtual std::vector<ForeignKeyViolation> foreign_key_violations(int limit, FkScope scope) = 0;
 
     // Copies the whole database to `path` consistently while others may write (SQLite's online
     // backup API). Throws when `path` exists.
@@ -128,12 +169,24 @@ class Database {
     virtual void commit() = 0;
     virtual void rollback() noexcept = 0;
 
+    // Restores the connection settings runner opened the database with (foreign keys off,
+    // recursive triggers off, query_only off, its busy timeout, ...), which a migration may have
+    // changed. Throws when foreign-key enforcement cannot be turned off (inside a transaction).
+    virtual void reset_session() = 0;
+    // Waits (up to the lock timeout) until no runner is writing to the database, so what is read
+    // next is not a migration caught half-way. A writer's own connection does not wait. Throws
+    // on timeout.
+    virtual void wait_for_writers() = 0;
+
     // Runs every statement read from `sql` in order, as the database parses them, skipping the
     // first `skip` statements (resuming a failed non-transactional migration). Reads the source
     // in chunks, holding only the statements not yet run: memory does not grow with the file.
-    // `origin` names the file in errors. Throws StatementError at the first failing statement;
-    // returns how many statements the script has.
-    virtual int execute_script(TextSource& sql, const std::string& origin, int skip = 0) = 0;
+    // `origin` names the file in errors. Throws StatementError at the first failing statement
+    // and at a statement runner refuses (inside a transaction: transaction control; always:
+    // changes to runner's own tables; a NUL byte); returns how many statements the script has.
+    // Without `non_transactional` the script must run inside a transaction.
+    virtual int execute_script(TextSource& sql, const std::string& origin, int skip = 0,
+                               NonTransactionalRun* non_transactional = nullptr) = 0;
 };
 
 struct OpenOptions {

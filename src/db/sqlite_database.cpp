@@ -17,6 +17,9 @@
 #include <utility>
 
 #include "db/database.hpp"
+#include "db/file_lock.hpp"
+#include "db/sqlite_guard.hpp"
+#include "db/sqlite_script.hpp"
 #include "util/text.hpp"
 
 namespace runner {
@@ -51,6 +54,27 @@ struct ScriptEffects {
     bool elsewhere = false;                     // an attached database was changed too
 };
 
+// The connection settings a migration can change that runner restores before each migration
+// (PRAGMA names; busy_timeout is restored through the C API).
+constexpr const char* kSessionSettings[] = {
+    "foreign_keys",
+    "defer_foreign_keys",
+    "recursive_triggers",
+    "legacy_alter_table",
+    "query_only",
+    "ignore_check_constraints",
+    "reverse_unordered_selects",
+    "writable_schema",
+    "automatic_index",
+    "cell_size_check",
+    "trusted_schema",
+    "secure_delete",
+    "synchronous",
+    "temp_store",
+    "cache_size",
+    "locking_mode",
+};
+
 // Beyond this many rows written to one table, checking the whole table is cheaper.
 constexpr std::size_t kMaxRowsToProbe = 4096;
 
@@ -76,167 +100,44 @@ std::string ascii_lower(const char* s) {
     return out;
 }
 
-// Skips blanks and SQL comments, so a statement's line is that of its first token.
-const char* skip_blanks_and_comments(const char* p, const char* end) {
-    while (p < end) {
-        if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n' || *p == '\f' || *p == '\v') {
-            ++p;
-        } else if (p + 1 < end && p[0] == '-' && p[1] == '-') {
-            while (p < end && *p != '\n') {
-                ++p;
-            }
-        } else if (p + 1 < end && p[0] == '/' && p[1] == '*') {
-            p += 2;
-            while (p + 1 < end && !(p[0] == '*' && p[1] == '/')) {
-                ++p;
-            }
-            p = p + 1 < end ? p + 2 : end;
-        } else {
-            break;
-        }
-    }
-    return p;
-}
-
-// Where the statement starting at `p` ends (just after its ';'), by sqlite3_complete().
-const char* end_of_statement(const char* p, const char* end) {
-    for (const char* semi = p; semi < end; ++semi) {
-        if (*semi == ';' && sqlite3_complete(std::string(p, semi + 1).c_str())) {
-            return semi + 1;
-        }
-    }
-    return end;
-}
-
-// Counts lines incrementally as execution moves forward through a script.
-class LineCounter {
-  public:
-    LineCounter(const char* start, int first_line) : pos_(start), line_(first_line) {}
-    int line_at(const char* p) {
-        for (; pos_ < p; ++pos_) {
-            line_ += *pos_ == '\n' ? 1 : 0;
-        }
-        return line_;
-    }
-
-  private:
-    const char* pos_;
-    int line_;
-};
-
-std::string first_line(const char* p, const char* end) {
-    const char* e = p;
-    while (e < end && *e != '\n' && *e != '\r') {
-        ++e;
-    }
-    return printable(std::string_view(p, static_cast<std::size_t>(e - p)), 120);
-}
-
-// The line of `script` holding `at`, and a caret under `at` when `caret` is set.
-std::string excerpt_at(const char* script, const char* end, const char* at, bool caret) {
-    const char* line_start = at;
-    while (line_start > script && line_start[-1] != '\n') {
-        --line_start;
-    }
-    std::string text = first_line(line_start, end);
-    const auto column = static_cast<std::size_t>(at - line_start);
-    if (caret && column < 120) {
-        text += "\n    " + std::string(column, ' ') + "^";
-    }
-    return text;
-}
-
-std::string code_name(int code) {
-    switch (code) {
-        case SQLITE_CONSTRAINT_CHECK:
-            return "SQLITE_CONSTRAINT_CHECK";
-        case SQLITE_CONSTRAINT_FOREIGNKEY:
-            return "SQLITE_CONSTRAINT_FOREIGNKEY";
-        case SQLITE_CONSTRAINT_NOTNULL:
-            return "SQLITE_CONSTRAINT_NOTNULL";
-        case SQLITE_CONSTRAINT_PRIMARYKEY:
-            return "SQLITE_CONSTRAINT_PRIMARYKEY";
-        case SQLITE_CONSTRAINT_UNIQUE:
-            return "SQLITE_CONSTRAINT_UNIQUE";
-        case SQLITE_CONSTRAINT_TRIGGER:
-            return "SQLITE_CONSTRAINT_TRIGGER";
-        case SQLITE_READONLY_DBMOVED:
-            return "SQLITE_READONLY_DBMOVED";
-        default:
-            break;
-    }
-    switch (code & 0xff) {
-        case SQLITE_ERROR:
-            return "SQLITE_ERROR";
-        case SQLITE_INTERNAL:
-            return "SQLITE_INTERNAL";
-        case SQLITE_PERM:
-            return "SQLITE_PERM";
-        case SQLITE_ABORT:
-            return "SQLITE_ABORT";
-        case SQLITE_BUSY:
-            return "SQLITE_BUSY";
-        case SQLITE_LOCKED:
-            return "SQLITE_LOCKED";
-        case SQLITE_NOMEM:
-            return "SQLITE_NOMEM";
-        case SQLITE_READONLY:
-            return "SQLITE_READONLY";
-        case SQLITE_INTERRUPT:
-            return "SQLITE_INTERRUPT";
-        case SQLITE_IOERR:
-            return "SQLITE_IOERR";
-        case SQLITE_CORRUPT:
-            return "SQLITE_CORRUPT";
-        case SQLITE_FULL:
-            return "SQLITE_FULL";
-        case SQLITE_CANTOPEN:
-            return "SQLITE_CANTOPEN";
-        case SQLITE_CONSTRAINT:
-            return "SQLITE_CONSTRAINT";
-        case SQLITE_MISMATCH:
-            return "SQLITE_MISMATCH";
-        case SQLITE_TOOBIG:
-            return "SQLITE_TOOBIG";
-        case SQLITE_RANGE:
-            return "SQLITE_RANGE";
-        case SQLITE_NOTADB:
-            return "SQLITE_NOTADB";
-        default:
-            return "SQLite error " + std::to_string(code);
-    }
-}
-
 class SqliteDatabase final : public Database {
   public:
+    // `lock`: the exclusive lock a writing connection holds on the file for its whole life.
     SqliteDatabase(Connection db, std::string path, std::string shown, std::string version_table,
-                   bool created)
-        : db_(std::move(db)),
+                   std::unique_ptr<DatabaseFileLock> lock, int lock_timeout_ms)
+        : lock_(std::move(lock)),
+          db_(std::move(db)),
           path_(std::move(path)),
           shown_(std::move(shown)),
           table_(std::move(version_table)),
           log_table_(table_ + "_log"),
           partial_table_(table_ + "_partial"),
-          created_(created) {}
+          table_sql_("main." + quote_identifier(table_)),
+          log_table_sql_("main." + quote_identifier(log_table_)),
+          partial_table_sql_("main." + quote_identifier(partial_table_)),
+          lock_timeout_ms_(lock_timeout_ms),
+          guard_({table_, log_table_, partial_table_}) {}
 
     // A database file this run created but left empty (its first migration failed) is removed,
-    // so a failed command leaves the disk as it found it.
+    // so a failed command leaves the disk as it found it: only while this run still holds the
+    // exclusive lock that every runner takes, and only the very file it created.
     ~SqliteDatabase() override {
-        if (!db_ || !created_) {
+        if (!db_ || !lock_ || !lock_->created()) {
             return;
         }
         rollback();
         sqlite3_stmt* raw = nullptr;
         bool empty = false;
-        if (sqlite3_prepare_v2(db_.get(), "SELECT count(*) FROM sqlite_master", -1, &raw,
+        if (sqlite3_prepare_v2(db_.get(), "SELECT count(*) FROM main.sqlite_master", -1, &raw,
                                nullptr) == SQLITE_OK) {
             Statement stmt(raw);
             empty =
                 sqlite3_step(stmt.get()) == SQLITE_ROW && sqlite3_column_int(stmt.get(), 0) == 0;
         }
+        cache_.clear();
         db_.reset();
         if (empty) {
-            std::remove(path_.c_str());
+            lock_->remove_file();
         }
     }
 
@@ -251,7 +152,7 @@ class SqliteDatabase final : public Database {
         }
         auto stmt =
             prepare("SELECT revision, applied_at, duration_ms, COALESCE(checksum, ''), how FROM " +
-                    table_ + " ORDER BY applied_at, rowid");
+                    table_sql_ + " ORDER BY applied_at, rowid");
         while (step(stmt.get(), "reading the version table " + table_)) {
             AppliedRecord r;
             r.revision = text(stmt.get(), 0);
@@ -269,7 +170,7 @@ class SqliteDatabase final : public Database {
             tables_ready_ = true;
             return;
         }
-        const auto ddl = schema_statements();
+        const auto ddl = schema_statements(true);
         for (std::size_t i = 0; i < 2; ++i) {
             exec(ddl[i], "creating the bookkeeping tables " + table_ + " and " + log_table_);
         }
@@ -278,7 +179,7 @@ class SqliteDatabase final : public Database {
 
     std::string bookkeeping_schema_sql() const override {
         std::string out;
-        for (const auto& ddl : schema_statements()) {
+        for (const auto& ddl : schema_statements(false)) {
             out += ddl + ";\n";
         }
         return out;
@@ -300,7 +201,7 @@ class SqliteDatabase final : public Database {
         if (!db_ || !(tables_ready_ || table_exists(table_))) {
             return false;
         }
-        sqlite3_stmt* stmt = cached("SELECT 1 FROM " + table_ + " WHERE revision = ?");
+        sqlite3_stmt* stmt = cached("SELECT 1 FROM " + table_sql_ + " WHERE revision = ?");
         ResetGuard reset{stmt};
         bind(stmt, 1, revision);
         return step(stmt, "reading the version table " + table_);
@@ -308,7 +209,7 @@ class SqliteDatabase final : public Database {
 
     void insert_applied(const AppliedRecord& record) override {
         auto stmt =
-            prepare("INSERT INTO " + table_ +
+            prepare("INSERT INTO " + table_sql_ +
                     " (revision, applied_at, duration_ms, checksum, how) VALUES (?, ?, ?, ?, ?)");
         bind(stmt.get(), 1, record.revision);
         bind(stmt.get(), 2, record.applied_at);
@@ -319,7 +220,7 @@ class SqliteDatabase final : public Database {
     }
 
     void delete_applied(const std::string& revision) override {
-        auto stmt = prepare("DELETE FROM " + table_ + " WHERE revision = ?");
+        auto stmt = prepare("DELETE FROM " + table_sql_ + " WHERE revision = ?");
         bind(stmt.get(), 1, revision);
         step(stmt.get(), "removing revision " + revision + " from " + table_);
         if (sqlite3_changes(db_.get()) != 1) {
@@ -330,12 +231,12 @@ class SqliteDatabase final : public Database {
 
     void delete_all_applied() override {
         if (table_exists(table_)) {
-            exec("DELETE FROM " + table_, "clearing " + table_);
+            exec("DELETE FROM " + table_sql_, "clearing " + table_);
         }
     }
 
     void update_checksum(const std::string& revision, const std::string& checksum) override {
-        auto stmt = prepare("UPDATE " + table_ + " SET checksum = ? WHERE revision = ?");
+        auto stmt = prepare("UPDATE " + table_sql_ + " SET checksum = ? WHERE revision = ?");
         bind(stmt.get(), 1, checksum);
         bind(stmt.get(), 2, revision);
         step(stmt.get(), "updating the checksum of " + revision);
@@ -352,7 +253,7 @@ class SqliteDatabase final : public Database {
         auto stmt = prepare(
             "SELECT at, revision, action, duration_ms, COALESCE(checksum, ''), COALESCE(user, ''), "
             "COALESCE(host, ''), COALESCE(detail, '') FROM " +
-            log_table_ + " ORDER BY id");
+            log_table_sql_ + " ORDER BY id");
         while (step(stmt.get(), "reading the audit log " + log_table_)) {
             LogEntry e;
             e.at = text(stmt.get(), 0);
@@ -369,7 +270,7 @@ class SqliteDatabase final : public Database {
     }
 
     void append_log(const LogEntry& e) override {
-        sqlite3_stmt* stmt = cached("INSERT INTO " + log_table_ +
+        sqlite3_stmt* stmt = cached("INSERT INTO " + log_table_sql_ +
                                     " (at, revision, action, duration_ms, checksum, user, host, "
                                     "detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
         ResetGuard reset{stmt};
@@ -389,8 +290,10 @@ class SqliteDatabase final : public Database {
         if (!db_ || !table_exists(partial_table_)) {
             return out;
         }
-        auto stmt = prepare("SELECT revision, direction, statement, line, error, at FROM " +
-                            partial_table_ + " ORDER BY at, revision");
+        const bool digest = has_digest_column();
+        auto stmt = prepare("SELECT revision, direction, statement, line, error, at, " +
+                            std::string(digest ? "COALESCE(digest, '')" : "''") + " FROM " +
+                            partial_table_sql_ + " ORDER BY at, revision");
         while (step(stmt.get(), "reading " + partial_table_)) {
             PartialRecord p;
             p.revision = text(stmt.get(), 0);
@@ -399,6 +302,7 @@ class SqliteDatabase final : public Database {
             p.line = sqlite3_column_int(stmt.get(), 3);
             p.error = text(stmt.get(), 4);
             p.at = text(stmt.get(), 5);
+            p.digest = text(stmt.get(), 6);
             out.push_back(std::move(p));
         }
         return out;
@@ -406,18 +310,26 @@ class SqliteDatabase final : public Database {
 
     void set_partial(const PartialRecord& p) override {
         // Created only when a non-transactional migration first stops part-way.
-        exec(schema_statements()[2], "creating " + partial_table_);
-        partial_table_exists_ = true;
-        auto stmt =
-            prepare("INSERT OR REPLACE INTO " + partial_table_ +
-                    " (revision, direction, statement, line, error, at) VALUES (?, ?, ?, ?, ?, ?)");
-        bind(stmt.get(), 1, p.revision);
-        bind(stmt.get(), 2, p.direction);
-        sqlite3_bind_int(stmt.get(), 3, p.statement);
-        sqlite3_bind_int(stmt.get(), 4, p.line);
-        bind(stmt.get(), 5, p.error);
-        bind(stmt.get(), 6, p.at);
-        step(stmt.get(), "recording the failed statement of " + p.revision);
+        if (!partial_table_exists_ || !*partial_table_exists_) {
+            exec(schema_statements(true)[2], "creating " + partial_table_);
+            partial_table_exists_ = true;
+        }
+        if (!has_digest_column()) {  // a table from before runner recorded digests
+            exec("ALTER TABLE " + partial_table_sql_ + " ADD COLUMN digest TEXT",
+                 "adding the digest column to " + partial_table_);
+        }
+        sqlite3_stmt* stmt = cached("INSERT OR REPLACE INTO " + partial_table_sql_ +
+                                    " (revision, direction, statement, line, error, at, digest) "
+                                    "VALUES (?, ?, ?, ?, ?, ?, ?)");
+        ResetGuard reset{stmt};
+        bind(stmt, 1, p.revision);
+        bind(stmt, 2, p.direction);
+        sqlite3_bind_int(stmt, 3, p.statement);
+        sqlite3_bind_int(stmt, 4, p.line);
+        bind(stmt, 5, p.error);
+        bind(stmt, 6, p.at);
+        bind_or_null(stmt, 7, p.digest);
+        step(stmt, "recording the progress of " + p.revision);
     }
 
     void clear_partial(const std::string& revision) override {
@@ -428,15 +340,15 @@ class SqliteDatabase final : public Database {
         if (!*partial_table_exists_) {
             return;
         }
-        auto stmt = prepare("DELETE FROM " + partial_table_ + " WHERE revision = ?");
+        auto stmt = prepare("DELETE FROM " + partial_table_sql_ + " WHERE revision = ?");
         bind(stmt.get(), 1, revision);
         step(stmt.get(), "clearing the failed-statement record of " + revision);
     }
 
-    std::vector<std::string> foreign_key_violations(int limit, FkScope scope) override {
+    std::vector<ForeignKeyViolation> foreign_key_violations(int limit, FkScope scope) override {
         const ScriptEffects effects = std::exchange(effects_, ScriptEffects{});
         last_written_ = nullptr;
-        std::vector<std::string> out;
+        std::vector<ForeignKeyViolation> out;
         if (!has_foreign_keys(effects)) {
             return out;
         }
@@ -542,7 +454,8 @@ class SqliteDatabase final : public Database {
         }
     }
 
-    int execute_script(TextSource& source, const std::string& origin, int skip) override {
+    int execute_script(TextSource& source, const std::string& origin, int skip,
+                       NonTransactionalRun* non_transactional) override {
         sqlite3_set_authorizer(db_.get(), &SqliteDatabase::note_change, this);
         sqlite3_preupdate_hook(db_.get(), &SqliteDatabase::note_row, this);
         last_written_ = nullptr;
@@ -553,109 +466,51 @@ class SqliteDatabase final : public Database {
                 sqlite3_preupdate_hook(db, nullptr, nullptr);
             }
         } hooks_reset{db_.get()};
-        // The buffer holds what was read but not yet run: whole statements run as soon as they
-        // are in it, a statement cut by the chunk boundary waits for the next chunk.
-        std::string buffer;
-        int first_line = 1;  // file line of buffer[0]
-        int index = 0;       // statements seen so far
-        bool at_start = true;
-        bool more = true;
-        while (more) {
-            more = source.read(buffer);
-            if (at_start && (buffer.size() >= 3 || !more)) {
-                if (buffer.compare(0, 3, "\xEF\xBB\xBF") == 0) {
-                    buffer.erase(0, 3);
-                }
-                at_start = false;
+        guard_.start(non_transactional == nullptr);
+        return run_sqlite_script(db_.get(), guard_, source, origin, skip, non_transactional);
+    }
+
+    void reset_session() override {
+        // Captured once, before the first migration runs: what runner opened the database with.
+        if (settings_.empty()) {
+            for (const char* name : kSessionSettings) {
+                auto stmt = prepare(std::string("PRAGMA ") + name);
+                settings_.emplace_back(name, step(stmt.get(), "reading PRAGMA " + std::string(name))
+                                                 ? text(stmt.get(), 0)
+                                                 : std::string());
             }
-            const std::size_t used = run_block(buffer, first_line, origin, skip, index, !more);
-            first_line += static_cast<int>(std::count(
-                buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(used), '\n'));
-            buffer.erase(0, used);
         }
-        return index;
+        sqlite3_busy_timeout(db_.get(), lock_timeout_ms_);
+        sqlite3_exec(db_.get(), "PRAGMA case_sensitive_like = OFF", nullptr, nullptr, nullptr);
+        for (const auto& [name, value] : settings_) {
+            auto stmt = prepare("PRAGMA " + name);
+            if (step(stmt.get(), "reading PRAGMA " + name) && text(stmt.get(), 0) != value) {
+                stmt.reset();
+                // Some settings cannot change inside a transaction (--atomic): foreign keys,
+                // checked below, are the one that matters.
+                sqlite3_exec(db_.get(), ("PRAGMA " + name + " = " + value).c_str(), nullptr,
+                             nullptr, nullptr);
+            }
+        }
+        auto fk = prepare("PRAGMA foreign_keys");
+        if (step(fk.get(), "reading PRAGMA foreign_keys") && sqlite3_column_int(fk.get(), 0) != 0) {
+            throw Error(shown_ +
+                        ": foreign key enforcement is on and cannot be turned off inside a "
+                        "transaction, so the next migration is not run (a table rebuild would "
+                        "cascade-delete rows); run it without --atomic");
+        }
+    }
+
+    void wait_for_writers() override {
+        if (db_ && !lock_) {
+            // Released at once: this process may want the exclusive lock next.
+            DatabaseFileLock(path_, shown_, DatabaseFileLock::Kind::kShared, false,
+                             lock_timeout_ms_);
+        }
     }
 
   private:
-    // Whether the text from `p` holds a whole statement by sqlite3_complete (looking only as
-    // far as the first ';' that completes it, so the cost is bounded by the statement).
-    static bool holds_complete_statement(const char* p, const char* end) {
-        return end_of_statement(p, end) < end ||
-               (end > p && end[-1] == ';' && sqlite3_complete(std::string(p, end).c_str()));
-    }
-
-    // Runs the whole statements at the front of `buffer` (NUL-terminated, as std::string is);
-    // returns how many bytes it consumed. Unless `final`, a last statement that may continue
-    // in the next chunk is left for later.
-    std::size_t run_block(const std::string& buffer, int first_line, const std::string& origin,
-                          int skip, int& index, bool final) {
-        const char* const start = buffer.c_str();
-        const char* const end = start + buffer.size();
-        LineCounter lines(start, first_line);
-        const char* tail = start;
-        // Statements already run (resuming) are not even prepared: preparing "CREATE TABLE t"
-        // fails once t exists. SQLite's own sqlite3_complete() finds where each one ends.
-        while (index < skip && tail < end) {
-            const char* stmt_end = end_of_statement(tail, end);
-            if (stmt_end == end && !final && !(end > tail && end[-1] == ';')) {
-                return static_cast<std::size_t>(tail - start);
-            }
-            const char* token = skip_blanks_and_comments(tail, stmt_end);
-            if (token < stmt_end && *token != ';') {
-                ++index;
-            }
-            tail = stmt_end;
-        }
-        while (tail < end) {
-            const char* next = nullptr;
-            sqlite3_stmt* raw = nullptr;
-            // The length counts the terminating NUL, so SQLite parses in place instead of
-            // copying all the remaining text for every statement.
-            const int rc =
-                sqlite3_prepare_v2(db_.get(), tail, static_cast<int>(end - tail) + 1, &raw, &next);
-            Statement stmt(raw);  // owns the statement before the return code is looked at
-            const char* first = skip_blanks_and_comments(tail, end);
-            if (rc != SQLITE_OK) {
-                if (!final && !holds_complete_statement(tail, end)) {
-                    return static_cast<std::size_t>(tail - start);  // cut by the chunk boundary
-                }
-                const int offset = sqlite3_error_offset(db_.get());
-                const bool located = offset >= 0 && tail + offset <= end;
-                const char* at = located ? tail + offset : first;
-                throw StatementError(origin, lines.line_at(at), message(),
-                                     excerpt_at(start, end, at, located), index + 1);
-            }
-            if (!stmt) {
-                if (next == tail || next >= end) {
-                    // Only blanks and comments remain; a comment may still be open, so keep
-                    // them for the next chunk unless this is the end.
-                    return static_cast<std::size_t>((final ? end : tail) - start);
-                }
-                tail = next;  // an empty statement (";"): go on, as sqlite3_exec does
-                continue;
-            }
-            if (!final && next >= end && !(next > tail && next[-1] == ';')) {
-                return static_cast<std::size_t>(tail - start);  // may continue in the next chunk
-            }
-            ++index;
-            tail = next;
-            const int line = lines.line_at(first);
-            int step_rc;
-            while ((step_rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
-            }
-            if (step_rc != SQLITE_DONE) {
-                throw StatementError(origin, line, message(), excerpt_at(start, end, first, false),
-                                     index);
-            }
-        }
-        return static_cast<std::size_t>(end - start);
-    }
-
-    // SQLite's words plus the result code's name, e.g. "... (SQLITE_CONSTRAINT_CHECK)".
-    std::string message() const {
-        return std::string(sqlite3_errmsg(db_.get())) + " (" +
-               code_name(sqlite3_extended_errcode(db_.get())) + ")";
-    }
+    std::string message() const { return sqlite_message(db_.get()); }
 
     // Throws an Error that says what was being done, where, and what SQLite said.
     [[noreturn]] void fail(const std::string& doing) const {
@@ -676,7 +531,7 @@ class SqliteDatabase final : public Database {
         const int rc = sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &raw, nullptr);
         Statement stmt(raw);
         if (rc != SQLITE_OK) {
-            fail("preparing '" + first_line(sql.data(), sql.data() + sql.size()) + "'");
+            fail("preparing '" + first_line_of(sql.data(), sql.data() + sql.size()) + "'");
         }
         return stmt;
     }
@@ -698,22 +553,120 @@ class SqliteDatabase final : public Database {
         }
     }
 
-    bool table_exists(const std::string& name) {
+    // Whether the failed-migration table has the digest column (tables from before it lack it).
+    bool has_digest_column() {
         sqlite3_stmt* stmt =
-            cached("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
+            cached("SELECT 1 FROM pragma_table_info(?, 'main') WHERE name = 'digest'");
+        ResetGuard reset{stmt};
+        bind(stmt, 1, partial_table_);
+        return step(stmt, "reading the columns of " + partial_table_);
+    }
+
+    // Table names are case-insensitive in SQLite: Runner_Version is runner_version.
+    bool table_exists(const std::string& name) {
+        sqlite3_stmt* stmt = cached(
+            "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE");
         ResetGuard reset{stmt};
         bind(stmt, 1, name);
         return step(stmt, "looking for the table " + name);
     }
 
     // Rows of PRAGMA foreign_key_check as "table rowid N references a missing row in parent".
-    void collect_violations(sqlite3_stmt* stmt, int limit, std::vector<std::string>& out) {
+    // Rows of PRAGMA foreign_key_check as values. The pragma gives no rowid for a WITHOUT
+    // ROWID table: those rows are named by their primary key, looked up once per foreign key,
+    // so that one old violation cannot stand for every new one in the same table.
+    void collect_violations(sqlite3_stmt* stmt, int limit, std::vector<ForeignKeyViolation>& out) {
+        std::set<std::pair<std::string, int>> keyed;  // (table, fk id) already listed by key
         while (static_cast<int>(out.size()) < limit && step(stmt, "checking foreign keys")) {
-            const bool has_rowid = sqlite3_column_type(stmt, 1) != SQLITE_NULL;
-            out.push_back(text(stmt, 0) +
-                          (has_rowid ? " rowid " + text(stmt, 1) : std::string(" row")) +
-                          " references a missing row in " + text(stmt, 2));
+            ForeignKeyViolation v{text(stmt, 0), "", text(stmt, 2), sqlite3_column_int(stmt, 3)};
+            if (sqlite3_column_type(stmt, 1) != SQLITE_NULL) {
+                v.key = "rowid " + text(stmt, 1);
+                out.push_back(std::move(v));
+                continue;
+            }
+            if (!keyed.emplace(v.table, v.fk_id).second) {
+                continue;
+            }
+            auto keys = violating_keys(v.table, v.fk_id);
+            if (keys.empty()) {
+                keys.push_back("row");  // cannot say which: the old, coarser answer
+            }
+            for (auto& key : keys) {
+                if (static_cast<int>(out.size()) >= limit) {
+                    break;
+                }
+                out.push_back(ForeignKeyViolation{v.table, std::move(key), v.parent, v.fk_id});
+            }
         }
+    }
+
+    // The primary keys of the rows of WITHOUT ROWID table `child` that break its foreign key
+    // `fk_id`, as "row with k = 'a'"; empty when that cannot be said.
+    std::vector<std::string> violating_keys(const std::string& child, int fk_id) {
+        std::vector<std::string> out;
+        std::string parent;
+        std::vector<std::string> from;
+        std::vector<std::string> to;
+        {
+            auto stmt = prepare(
+                "SELECT \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(?1) "
+                "WHERE id = ?2 ORDER BY seq");
+            bind(stmt.get(), 1, child);
+            sqlite3_bind_int(stmt.get(), 2, fk_id);
+            while (step(stmt.get(), "reading the foreign keys of " + child)) {
+                parent = text(stmt.get(), 0);
+                from.push_back(text(stmt.get(), 1));
+                if (sqlite3_column_type(stmt.get(), 2) != SQLITE_NULL) {
+                    to.push_back(text(stmt.get(), 2));
+                }
+            }
+        }
+        const auto primary_key = [&](const std::string& table) {
+            std::vector<std::string> columns;
+            auto stmt = prepare("SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk");
+            bind(stmt.get(), 1, table);
+            while (step(stmt.get(), "reading the primary key of " + table)) {
+                columns.push_back(text(stmt.get(), 0));
+            }
+            return columns;
+        };
+        if (to.empty()) {
+            to = primary_key(parent);
+        }
+        const auto key = primary_key(child);
+        if (from.empty() || to.size() != from.size() || key.empty()) {
+            return out;
+        }
+        std::string names;
+        std::string values;
+        std::string present;
+        std::string match;
+        for (std::size_t i = 0; i < key.size(); ++i) {
+            names += (i > 0 ? ", " : "") + key[i];
+            values += std::string(i > 0 ? " || ', ' || " : "") + "quote(c." +
+                      quote_identifier(key[i]) + ")";
+        }
+        for (std::size_t i = 0; i < from.size(); ++i) {
+            const std::string c = "c." + quote_identifier(from[i]);
+            present += (i > 0 ? " AND " : "") + c + " IS NOT NULL";
+            match +=
+                (i > 0 ? " AND " : "") + std::string("p.") + quote_identifier(to[i]) + " = +" + c;
+        }
+        const bool one = key.size() == 1;
+        const std::string sql = "SELECT " + values + " FROM main." + quote_identifier(child) +
+                                " AS c WHERE " + present + " AND NOT EXISTS (SELECT 1 FROM main." +
+                                quote_identifier(parent) + " AS p WHERE " + match + ")";
+        sqlite3_stmt* raw = nullptr;
+        if (sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) {
+            Statement failed(raw);
+            return out;  // e.g. the parent table is gone
+        }
+        Statement stmt(raw);
+        while (step(stmt.get(), "checking the foreign keys of " + child)) {
+            out.push_back("row with " + (one ? names : "(" + names + ")") + " = " +
+                          (one ? text(stmt.get(), 0) : "(" + text(stmt.get(), 0) + ")"));
+        }
+        return out;
     }
 
     // Whether any table declares a foreign key. Known once per connection, then kept current
@@ -844,6 +797,13 @@ class SqliteDatabase final : public Database {
     // (the statements a trigger runs included, as they are compiled in).
     static int note_change(void* self, int action, const char* a1, const char* a2,
                            const char* schema, const char*) {
+        auto* db = static_cast<SqliteDatabase*>(self);
+        if (db->guard_.internal()) {
+            return SQLITE_OK;  // runner's own bookkeeping
+        }
+        if (!db->guard_.allow(action, a1, a2, schema)) {
+            return SQLITE_DENY;
+        }
         const char* table = a1;
         switch (action) {
             case SQLITE_INSERT:
@@ -866,7 +826,7 @@ class SqliteDatabase final : public Database {
         if (table == nullptr || sqlite3_strnicmp(table, "sqlite_", 7) == 0) {
             return SQLITE_OK;  // SQLite's own tables
         }
-        ScriptEffects& e = static_cast<SqliteDatabase*>(self)->effects_;
+        ScriptEffects& e = db->effects_;
         if (schema != nullptr && std::strcmp(schema, "main") != 0) {
             // TEMP tables cannot take part in the main schema's foreign keys; an attached
             // database's can, so those make the next check look everywhere.
@@ -905,6 +865,9 @@ class SqliteDatabase final : public Database {
     static void note_row(void* self, sqlite3*, int op, const char* schema, const char* table,
                          sqlite3_int64 old_rowid, sqlite3_int64 new_rowid) {
         auto* db = static_cast<SqliteDatabase*>(self);
+        if (db->guard_.internal()) {
+            return;  // runner's own bookkeeping
+        }
         ScriptEffects& e = db->effects_;
         if (std::strcmp(schema, "main") != 0) {
             e.elsewhere = e.elsewhere || std::strcmp(schema, "temp") != 0;
@@ -1103,9 +1066,13 @@ class SqliteDatabase final : public Database {
 
     // The bookkeeping tables: applied revisions, the audit log, and (created on first use)
     // failed non-transactional migrations awaiting --resume or `runner resolve`.
-    std::vector<std::string> schema_statements() const {
+    // `qualified`: the tables named in the main schema (a TEMP table may have the same name).
+    std::vector<std::string> schema_statements(bool qualified) const {
+        const auto& table = qualified ? table_sql_ : table_;
+        const auto& log_table = qualified ? log_table_sql_ : log_table_;
+        const auto& partial_table = qualified ? partial_table_sql_ : partial_table_;
         return {
-            "CREATE TABLE IF NOT EXISTS " + table_ +
+            "CREATE TABLE IF NOT EXISTS " + table +
                 " (\n"
                 "    revision TEXT NOT NULL PRIMARY KEY,\n"
                 "    applied_at TEXT NOT NULL,\n"
@@ -1113,7 +1080,7 @@ class SqliteDatabase final : public Database {
                 "    checksum TEXT,\n"
                 "    how TEXT NOT NULL DEFAULT 'upgrade'\n"
                 ")",
-            "CREATE TABLE IF NOT EXISTS " + log_table_ +
+            "CREATE TABLE IF NOT EXISTS " + log_table +
                 " (\n"
                 "    id INTEGER PRIMARY KEY,\n"
                 "    at TEXT NOT NULL,\n"
@@ -1125,14 +1092,15 @@ class SqliteDatabase final : public Database {
                 "    host TEXT,\n"
                 "    detail TEXT\n"
                 ")",
-            "CREATE TABLE IF NOT EXISTS " + partial_table_ +
+            "CREATE TABLE IF NOT EXISTS " + partial_table +
                 " (\n"
                 "    revision TEXT NOT NULL PRIMARY KEY,\n"
                 "    direction TEXT NOT NULL,\n"
                 "    statement INTEGER NOT NULL,\n"
                 "    line INTEGER NOT NULL,\n"
                 "    error TEXT NOT NULL,\n"
-                "    at TEXT NOT NULL\n"
+                "    at TEXT NOT NULL,\n"
+                "    digest TEXT\n"
                 ")",
         };
     }
@@ -1151,13 +1119,20 @@ class SqliteDatabase final : public Database {
         }
     };
 
+    // Declared before db_, so released after the connection closes.
+    std::unique_ptr<DatabaseFileLock> lock_;  // a writer's exclusive lock
     Connection db_;  // null: a read-only view of a file that does not exist
     std::string path_;
     std::string shown_;
     std::string table_;
     std::string log_table_;
     std::string partial_table_;
-    bool created_;
+    std::string table_sql_;  // the same three as SQL: main."name"
+    std::string log_table_sql_;
+    std::string partial_table_sql_;
+    int lock_timeout_ms_;
+    ScriptGuard guard_;  // what the authorizer lets a script do
+    std::vector<std::pair<std::string, std::string>> settings_;  // PRAGMA name -> value at start
     bool tables_ready_ = false;  // the bookkeeping tables exist (they are never dropped)
     std::unordered_map<std::string, Statement> cache_;  // destroyed before db_ (declared after)
     std::optional<bool> has_foreign_keys_;              // whether any table declares REFERENCES
@@ -1185,7 +1160,15 @@ std::unique_ptr<Database> open_sqlite(const std::string& path, const std::string
     }
     if (!exists && mode == OpenMode::kReadOnly) {
         return std::make_unique<SqliteDatabase>(Connection(), path, shown, options.version_table,
-                                                false);
+                                                nullptr, options.lock_timeout_ms);
+    }
+    // Every runner that writes holds this lock for as long as it has the database open: one
+    // writer at a time, for whole commands, so a non-transactional migration (which commits
+    // statement by statement) is never interleaved with another runner's work.
+    std::unique_ptr<DatabaseFileLock> lock;
+    if (mode == OpenMode::kReadWrite) {
+        lock = std::make_unique<DatabaseFileLock>(path, shown, DatabaseFileLock::Kind::kExclusive,
+                                                  true, options.lock_timeout_ms);
     }
     // Only this thread uses SQLite (a helper thread only hashes files), so its mutexes and
     // allocation statistics are pure overhead: one lock per malloc. Must precede first use.
@@ -1220,7 +1203,7 @@ std::unique_ptr<Database> open_sqlite(const std::string& path, const std::string
     // (and are checked with PRAGMA foreign_key_check before each commit instead).
     sqlite3_exec(db.get(), "PRAGMA foreign_keys = OFF", nullptr, nullptr, nullptr);
     return std::make_unique<SqliteDatabase>(std::move(db), path, shown, options.version_table,
-                                            !exists);
+                                            std::move(lock), options.lock_timeout_ms);
 }
 
 }  // namespace runner

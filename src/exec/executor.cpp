@@ -31,6 +31,26 @@ class Stopwatch {
     std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
+// Refuses a file with a NUL byte, naming its line: SQLite would stop reading the text there.
+void refuse_nul_bytes(const std::string& path) {
+    FileSource source(path);
+    std::string chunk;
+    int line = 1;
+    while (source.read(chunk)) {
+        const auto at = chunk.find('\0');
+        const auto upto =
+            at == std::string::npos ? chunk.end() : chunk.begin() + static_cast<std::ptrdiff_t>(at);
+        line += static_cast<int>(std::count(chunk.begin(), upto, '\n'));
+        if (at != std::string::npos) {
+            throw StatementError(path, line,
+                                 "the file contains a NUL byte, so it is not text; SQLite would "
+                                 "silently ignore everything after it",
+                                 "", 0);
+        }
+        chunk.clear();
+    }
+}
+
 }  // namespace
 
 const char* direction_name(Direction direction) {
@@ -88,7 +108,7 @@ void Executor::run(const std::vector<Rev>& steps, Direction direction, const Run
     // Violations that exist before the run are the data's, not a migration's: only new ones fail.
     fk_baseline_ = db_.exists()
                        ? db_.foreign_key_violations(kViolationLimit, Database::FkScope::kAll)
-                       : std::vector<std::string>{};
+                       : std::vector<ForeignKeyViolation>{};
     std::sort(fk_baseline_.begin(), fk_baseline_.end());
     if (!options.atomic) {
         for (const Rev r : steps) {
@@ -138,9 +158,9 @@ void Executor::check_foreign_keys(Rev rev, Direction direction) {
     auto now = db_.foreign_key_violations(
         kViolationLimit, baseline_whole ? Database::FkScope::kChanged : Database::FkScope::kAll);
     std::vector<std::string> added;
-    for (auto& v : now) {
+    for (const auto& v : now) {
         if (!std::binary_search(fk_baseline_.begin(), fk_baseline_.end(), v)) {
-            added.push_back(std::move(v));
+            added.push_back(v.describe());
         }
     }
     if (added.empty()) {
@@ -184,6 +204,9 @@ void Executor::run_step(Rev rev, Direction direction, const RunOptions& options,
         done_.push_back(StepReport{rev, direction, 0, true});
     };
     try {
+        // A migration may have changed the connection's settings (PRAGMA foreign_keys = ON
+        // would make a later table rebuild cascade-delete rows): each starts from runner's.
+        db_.reset_session();
         // The body is read in chunks as it runs; its checksum comes from the same single read.
         FileSource body(path);
         if (transactional || in_transaction) {
@@ -202,53 +225,11 @@ void Executor::run_step(Rev rev, Direction direction, const RunOptions& options,
                 txn->commit();
             }
         } else {
-            int skip = 0;
-            {
-                Transaction check(db_);
-                if (!still_needed(rev, direction)) {
-                    skipped();
-                    return;
-                }
-                for (const auto& p : db_.partials()) {
-                    if (p.revision == m.revision && p.direction == direction_name(direction) &&
-                        options.resume) {
-                        skip = p.statement - 1;
-                    }
-                }
+            if (!run_non_transactional(rev, direction, options, body)) {
+                skipped();
+                return;
             }
-            try {
-                db_.execute_script(body, path, skip);
-            } catch (const StatementError& e) {
-                if (e.statement() == 1 && skip == 0) {
-                    throw;  // nothing ran: the database is unchanged, nothing to record
-                }
-                // Statements before this one stay applied: record where it stopped, so the next
-                // run can resume there or the DBA can mark it resolved.
-                {
-                    Transaction txn(db_);
-                    db_.ensure_version_table();
-                    db_.set_partial(PartialRecord{m.revision, direction_name(direction),
-                                                  e.statement(), e.line(), e.db_message(),
-                                                  utc_now()});
-                    LogEntry failed = entry(m.revision, "failed");
-                    failed.detail = std::string(direction_name(direction)) +
-                                    " stopped at statement " + std::to_string(e.statement()) +
-                                    " (line " + std::to_string(e.line()) + "): " + e.db_message();
-                    db_.append_log(failed);
-                    txn.commit();
-                }
-                throw StatementError(
-                    path, e.line(),
-                    e.db_message() +
-                        "; this migration is not transactional, so its statements "
-                        "before statement " +
-                        std::to_string(e.statement()) +
-                        " stayed applied: fix the cause and run the command again with --resume "
-                        "to continue at that statement, or finish it by hand and run 'runner "
-                        "resolve " +
-                        m.revision + "'",
-                    e.excerpt(), e.statement());
-            }
+            db_.reset_session();  // its PRAGMAs (query_only, ...) are not runner's bookkeeping's
             Transaction txn(db_);
             bookkeeping(rev, direction, up ? body.checksum() : std::string(), clock.ms());
             txn.commit();
@@ -260,6 +241,96 @@ void Executor::run_step(Rev rev, Direction direction, const RunOptions& options,
     const auto ms = clock.ms();
     progress_ << " (" << ms << " ms)" << std::endl;
     done_.push_back(StepReport{rev, direction, ms, false});
+}
+
+bool Executor::run_non_transactional(Rev rev, Direction direction, const RunOptions& options,
+                                     TextSource& body) {
+    const Migration& m = graph_.migration(rev);
+    const std::string& path = direction == Direction::kUpgrade ? m.up_path : m.down_path;
+    const std::string dir = direction_name(direction);
+    // Its statements commit one by one: a NUL byte that stops the script part-way must be
+    // found before the first one runs.
+    refuse_nul_bytes(path);
+    int skip = 0;
+    NonTransactionalRun run;
+    {
+        Transaction check(db_);
+        if (!still_needed(rev, direction)) {
+            return false;
+        }
+        for (const auto& p : db_.partials()) {
+            if (p.revision != m.revision) {
+                continue;
+            }
+            if (!options.resume || p.direction != dir) {
+                throw Error("migration " + m.revision + " (" + path + ") stopped part-way in " +
+                            p.direction + " at statement " + std::to_string(p.statement) +
+                            " (line " + std::to_string(p.line) + ") on " + p.at +
+                            " UTC: " + p.error + "; run " + p.direction +
+                            " again with --resume to continue at that statement, or finish it "
+                            "by hand and run 'runner resolve " +
+                            m.revision + "'");
+            }
+            skip = p.statement - 1;
+            run.expected_digest = p.digest;
+        }
+    }
+    run.resume_hint =
+        "put them back as they ran, or finish the migration by hand and run 'runner "
+        "resolve " +
+        m.revision + "'";
+    // The progress commits with each statement: after a crash the record says where to go on.
+    run.record = [&](const ScriptProgress& at) {
+        db_.set_partial(PartialRecord{
+            m.revision, dir, at.next_statement, at.line,
+            "interrupted: the run applying it stopped (killed, or the machine went down) before "
+            "statement " +
+                std::to_string(at.next_statement) + " was done",
+            utc_now(), at.digest});
+    };
+    try {
+        db_.execute_script(body, path, skip, &run);
+    } catch (const StatementError& e) {
+        const ScriptProgress& at = run.stopped;
+        if (at.next_statement <= 1) {
+            // Nothing of it is applied: no record is needed either.
+            Transaction txn(db_);
+            db_.clear_partial(m.revision);
+            txn.commit();
+            throw;
+        }
+        const std::string where =
+            at.next_statement == e.statement()
+                ? std::string()
+                : " (at statement " + std::to_string(e.statement()) + ", line " +
+                      std::to_string(e.line()) +
+                      "; the script's own transaction, begun at the statement where it stopped, "
+                      "was rolled back)";
+        // Statements before this one stay applied: record where it stopped, so the next run can
+        // resume there or the DBA can mark it resolved.
+        {
+            Transaction txn(db_);
+            db_.ensure_version_table();
+            db_.set_partial(PartialRecord{m.revision, dir, at.next_statement, at.line,
+                                          e.db_message() + where, utc_now(), at.digest});
+            LogEntry failed = entry(m.revision, "failed");
+            failed.detail = dir + " stopped at statement " + std::to_string(at.next_statement) +
+                            " (line " + std::to_string(at.line) + "): " + e.db_message() + where;
+            db_.append_log(failed);
+            txn.commit();
+        }
+        throw StatementError(
+            path, e.line(),
+            e.db_message() + where +
+                "; this migration is not transactional, so its statements before statement " +
+                std::to_string(at.next_statement) +
+                " stayed applied: fix the cause and run the command again with --resume to "
+                "continue at that statement (line " +
+                std::to_string(at.line) + "), or finish it by hand and run 'runner resolve " +
+                m.revision + "'",
+            e.excerpt(), e.statement());
+    }
+    return true;
 }
 
 void Executor::stamp(const std::vector<std::string>& removed, const std::vector<Rev>& added,
@@ -306,6 +377,7 @@ void Executor::resolve(Rev rev, Direction direction) {
     Transaction txn(db_);
     db_.ensure_version_table();
     const std::string& id = graph_.id(rev);
+    require_partial(id);
     LogEntry e = entry(id, "resolve");
     e.detail = std::string("finished ") + direction_name(direction) + " by hand";
     if (direction == Direction::kUpgrade) {
@@ -318,6 +390,26 @@ void Executor::resolve(Rev rev, Direction direction) {
     }
     db_.append_log(e);
     db_.clear_partial(id);
+    txn.commit();
+}
+
+void Executor::require_partial(const std::string& revision) {
+    for (const auto& p : db_.partials()) {
+        if (p.revision == revision) {
+            return;
+        }
+    }
+    throw Error("no failed migration is recorded for " + revision + " in " + db_.describe() +
+                " any more (another run resumed or resolved it meanwhile)");
+}
+
+void Executor::forget(const std::string& revision) {
+    Transaction txn(db_);
+    require_partial(revision);
+    db_.clear_partial(revision);
+    LogEntry e = entry(revision, "resolve");
+    e.detail = "forgot the record of a migration that stopped part-way";
+    db_.append_log(e);
     txn.commit();
 }
 

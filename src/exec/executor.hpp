@@ -62,12 +62,19 @@ class Executor {
 
     // Marks a migration that failed part-way (non-transactional) as finished by hand.
     void resolve(Rev rev, Direction direction);
+    // Removes the record of a migration that stopped part-way without marking anything applied
+    // or reverted: for a revision no file declares any more.
+    void forget(const std::string& revision);
 
   private:
     bool still_needed(Rev rev, Direction direction);
     void run_step(Rev rev, Direction direction, const RunOptions& options, bool in_transaction);
     void bookkeeping(Rev rev, Direction direction, const std::string& checksum, std::int64_t ms);
     void check_foreign_keys(Rev rev, Direction direction);
+    // Runs a `transactional: false` step, recording its progress; false when another run did it.
+    bool run_non_transactional(Rev rev, Direction direction, const RunOptions& options,
+                               TextSource& body);
+    void require_partial(const std::string& revision);
     LogEntry entry(const std::string& revision, const std::string& action) const;
 
     const RevisionGraph& graph_;
@@ -75,7 +82,7 @@ class Executor {
     std::ostream& progress_;
     Identity who_;
     std::vector<StepReport> done_;
-    std::vector<std::string> fk_baseline_;  // violations present before the run
+    std::vector<ForeignKeyViolation> fk_baseline_;  // violations present before the run
 };
 
 // Current UTC time as "YYYY-MM-DD HH:MM:SS".

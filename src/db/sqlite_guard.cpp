@@ -1,0 +1,104 @@
+// What runner lets a migration's statements do; see sqlite_guard.hpp.
+#include "db/sqlite_guard.hpp"
+
+#include <sqlite3.h>
+
+#include <cstring>
+
+namespace runner {
+
+bool ScriptGuard::is_bookkeeping(const char* table, const char* schema) const {
+    if (table == nullptr || (schema != nullptr && sqlite3_stricmp(schema, "main") != 0)) {
+        return false;  // a TEMP table of the same name is the migration's own business
+    }
+    for (const auto& name : bookkeeping_) {
+        if (sqlite3_stricmp(table, name.c_str()) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool ScriptGuard::allow(int action, const char* a1, const char* a2, const char* schema) {
+    if (internal_) {
+        return true;
+    }
+    const char* table = nullptr;  // a table the action changes
+    const char* what = nullptr;
+    switch (action) {
+        case SQLITE_TRANSACTION: {
+            const bool commit = a1 != nullptr && std::strcmp(a1, "COMMIT") == 0;
+            const bool rollback = a1 != nullptr && std::strcmp(a1, "ROLLBACK") == 0;
+            kind_ = commit     ? StatementKind::kCommit
+                    : rollback ? StatementKind::kRollback
+                               : StatementKind::kBegin;
+            if (in_transaction_) {
+                refusal_ = std::string(commit     ? "COMMIT/END"
+                                       : rollback ? "ROLLBACK"
+                                                  : "BEGIN") +
+                           " would end or nest the transaction runner runs this migration in, "
+                           "so it is refused (nothing ran); a migration that controls its own "
+                           "transactions must say 'transactional: false' in its header "
+                           "(SAVEPOINT, RELEASE and ROLLBACK TO work in either)";
+                return false;
+            }
+            return true;
+        }
+        case SQLITE_SAVEPOINT:
+            kind_ = StatementKind::kSavepoint;
+            return true;
+        case SQLITE_PRAGMA:
+        case SQLITE_ATTACH:
+        case SQLITE_DETACH:
+            // A pragma function in a SELECT (pragma_table_info) is also SQLITE_PRAGMA; such a
+            // statement still works outside runner's per-statement transaction.
+            kind_ = StatementKind::kOutside;
+            return true;
+        case SQLITE_INSERT:
+            table = a1;
+            what = "INSERT INTO";
+            break;
+        case SQLITE_UPDATE:
+            table = a1;
+            what = "UPDATE";
+            break;
+        case SQLITE_DELETE:
+            table = a1;
+            what = "DELETE FROM";
+            break;
+        case SQLITE_CREATE_TABLE:
+            table = a1;
+            what = "CREATE TABLE";
+            break;
+        case SQLITE_DROP_TABLE:
+            table = a1;
+            what = "DROP TABLE";
+            break;
+        case SQLITE_ALTER_TABLE:
+            table = a2;
+            schema = a1;
+            what = "ALTER TABLE";
+            break;
+        case SQLITE_CREATE_INDEX:
+        case SQLITE_DROP_INDEX:
+            table = a2;
+            what = "an index on";
+            break;
+        case SQLITE_CREATE_TRIGGER:
+        case SQLITE_DROP_TRIGGER:
+            table = a2;
+            what = "a trigger on";
+            break;
+        default:
+            return true;
+    }
+    if (!is_bookkeeping(table, schema)) {
+        return true;
+    }
+    refusal_ = std::string(what) + " " + table +
+               " is refused (nothing ran): it is runner's own bookkeeping table, which "
+               "migrations must not change; use 'runner stamp', 'resolve' or 'rebless' instead";
+    return false;
+}
+
+}  // namespace runner
