@@ -41,12 +41,14 @@ DatabaseFileLock::DatabaseFileLock(const std::string& path, const std::string& s
             fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
             created_ = fd_ >= 0;
             if (fd_ < 0 && errno != EEXIST) {
-                throw Error("cannot create database " + shown + ": " + std::strerror(errno));
+                // SQLite's words for it, as when SQLite itself tried.
+                throw Error("cannot open database " + shown + ": unable to open database file (" +
+                            std::strerror(errno) + ")");
             }
         }
         if (fd_ < 0) {
             fd_ = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
-            if (fd_ < 0 && (errno == EACCES || errno == EROFS)) {
+            if (fd_ < 0 && (errno == EACCES || errno == EROFS || errno == EPERM)) {
                 fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);  // flock needs no write access
             }
         }

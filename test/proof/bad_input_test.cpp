@@ -458,8 +458,8 @@ std::vector<BadInputCase> bad_input_cases() {
         {.name = "a migration with its own BEGIN and COMMIT",
          .change = [](const Project& p) { add_x(p, kNestedUp); },
          .args = kUpgradeHead,
-         .says = {location_x(kNestedUp, "BEGIN;"),
-                  "cannot start a transaction within a transaction"},
+         .says = {location_x(kNestedUp, "BEGIN;"), "BEGIN would end or nest the transaction",
+                  "transactional: false"},
          .step_line = true,
          .excerpt_lines = 1},
     };
