@@ -150,25 +150,36 @@ std::vector<const TableDef*> tables_in_dependency_order(const Schema& schema) {
     for (const TableDef& t : schema.tables) {
         remaining.emplace(fold_name(t.name), &t);
     }
-    auto parents_of = [&](const TableDef& t) {
-        std::set<std::string> parents;
-        for (const ForeignKey& f : t.foreign_keys) {
+    std::map<std::string, std::set<std::string>> parents;
+    std::map<std::string, std::set<std::string>> children;
+    for (const auto& [name, table] : remaining) {
+        parents[name];
+        for (const ForeignKey& f : table->foreign_keys) {
             const std::string p = fold_name(f.parent_table);
-            if (p != fold_name(t.name) && remaining.count(p)) {
-                parents.insert(p);
+            if (p != name && remaining.count(p)) {
+                parents[name].insert(p);
+                children[p].insert(name);
             }
         }
-        return parents;
-    };
+    }
+    std::set<std::string> ready;
+    for (const auto& [name, of] : parents) {
+        if (of.empty()) {
+            ready.insert(name);
+        }
+    }
     std::vector<const TableDef*> out;
     while (!remaining.empty()) {
-        auto next = std::find_if(remaining.begin(), remaining.end(),
-                                 [&](const auto& kv) { return parents_of(*kv.second).empty(); });
-        if (next == remaining.end()) {
-            next = remaining.begin();  // a cycle: SQLite does not need parents to exist yet
-        }
-        out.push_back(next->second);
+        // In a cycle nothing is ready: SQLite does not need a parent to exist yet.
+        const std::string next = ready.empty() ? remaining.begin()->first : *ready.begin();
+        ready.erase(next);
+        out.push_back(remaining.at(next));
         remaining.erase(next);
+        for (const std::string& child : children[next]) {
+            if (remaining.count(child) && parents[child].erase(next) && parents[child].empty()) {
+                ready.insert(child);
+            }
+        }
     }
     return out;
 }
@@ -292,8 +303,13 @@ std::string render_schema_sql(const Schema& schema) {
     for (const TableDef* t : tables_in_dependency_order(schema)) {
         out += table_sql(*t) + ";\n";
     }
+    std::map<std::string, const TableDef*> tables;
+    for (const TableDef& t : schema.tables) {
+        tables.emplace(fold_name(t.name), &t);
+    }
     for (const IndexDef* i : sorted_by_name(schema.indexes)) {
-        out += index_sql(*i, find_table(schema, i->table)) + ";\n";
+        const auto table = tables.find(fold_name(i->table));
+        out += index_sql(*i, table == tables.end() ? nullptr : table->second) + ";\n";
     }
     for (const ViewDef* v : sorted_by_name(schema.views)) {
         out += view_sql(*v) + ";\n";

@@ -195,19 +195,32 @@ void read_foreign_keys(sqlite3* db, const TableText& text, TableDef& table) {
     }
 }
 
-TableDef read_table(sqlite3* db, const std::string& name, const std::string& sql) {
+struct TableKind {
+    std::string type;  // "table", "virtual" or "shadow"
+    bool without_rowid = false;
+    bool strict = false;
+};
+
+// Every table's kind and options in one query: pragma_table_list(name) scans all tables anyway.
+std::map<std::string, TableKind> table_kinds(sqlite3* db) {
+    std::map<std::string, TableKind> out;
+    Query q(db, "SELECT name, type, wr, strict FROM pragma_table_list WHERE schema = 'main'");
+    while (q.step()) {
+        out[fold_name(q.str(0))] = {q.str(1), q.integer(2) != 0, q.integer(3) != 0};
+    }
+    return out;
+}
+
+TableDef read_table(sqlite3* db, const std::string& name, const std::string& sql,
+                    const TableKind& kind) {
     TableDef table;
     table.name = name;
-    Query options(db, "SELECT type, wr, strict FROM pragma_table_list(?1) WHERE schema = 'main'",
-                  {name});
-    if (options.step()) {
-        if (options.str(0) == "virtual") {
-            table.virtual_using = parse_create_virtual_table(sql);
-            return table;
-        }
-        table.without_rowid = options.integer(1) != 0;
-        table.strict = options.integer(2) != 0;
+    if (kind.type == "virtual") {
+        table.virtual_using = parse_create_virtual_table(sql);
+        return table;
     }
+    table.without_rowid = kind.without_rowid;
+    table.strict = kind.strict;
     const TableText text = parse_create_table(sql);
     table.autoincrement = text.autoincrement;
     read_columns(db, text, table);
@@ -225,22 +238,19 @@ TableDef read_table(sqlite3* db, const std::string& name, const std::string& sql
 
 // A foreign key written without parent columns refers to the parent's primary key.
 void resolve_parent_keys(Schema& schema) {
+    std::map<std::string, std::vector<std::string>> primary_keys;
+    for (const TableDef& t : schema.tables) {
+        for (const KeyPart& p : t.primary_key) {
+            primary_keys[fold_name(t.name)].push_back(p.column);
+        }
+    }
     for (TableDef& t : schema.tables) {
         for (ForeignKey& fk : t.foreign_keys) {
-            const TableDef* parent = find_table(schema, fk.parent_table);
-            if (!fk.parent_columns.empty() || !parent) {
-                continue;
-            }
-            for (const KeyPart& p : parent->primary_key) {
-                fk.parent_columns.push_back(p.column);
+            if (fk.parent_columns.empty()) {
+                fk.parent_columns = primary_keys[fold_name(fk.parent_table)];
             }
         }
     }
-}
-
-bool is_shadow_table(sqlite3* db, const std::string& name) {
-    Query q(db, "SELECT type FROM pragma_table_list(?1) WHERE schema = 'main'", {name});
-    return q.step() && q.str(0) == "shadow";
 }
 
 }  // namespace
@@ -256,6 +266,7 @@ Schema read_sqlite_schema(sqlite3* db, const std::vector<std::string>& excluded_
                            [&](const std::string& e) { return same_name(e, name); });
     };
     Schema schema;
+    std::map<std::string, TableKind> kinds = table_kinds(db);
     Query q(db,
             "SELECT type, name, tbl_name, sql FROM main.sqlite_schema "
             "WHERE sql IS NOT NULL ORDER BY rowid");
@@ -268,8 +279,9 @@ Schema read_sqlite_schema(sqlite3* db, const std::vector<std::string>& excluded_
             continue;
         }
         if (type == "table") {
-            if (!is_shadow_table(db, name)) {
-                schema.tables.push_back(read_table(db, name, sql));
+            const TableKind& kind = kinds[fold_name(name)];
+            if (kind.type != "shadow") {
+                schema.tables.push_back(read_table(db, name, sql, kind));
             }
         } else if (type == "index") {
             IndexDef index;
