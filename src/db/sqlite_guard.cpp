@@ -33,13 +33,13 @@ bool ScriptGuard::allow(int action, const char* a1, const char* a2, const char* 
                     : rollback ? StatementKind::kRollback
                                : StatementKind::kBegin;
             if (in_transaction_) {
-                refusal_ = std::string(commit     ? "COMMIT/END"
-                                       : rollback ? "ROLLBACK"
-                                                  : "BEGIN") +
-                           " would end or nest the transaction runner runs this migration in, "
-                           "so it is refused (nothing ran); a migration that controls its own "
-                           "transactions must say 'transactional: false' in its header "
-                           "(SAVEPOINT, RELEASE and ROLLBACK TO work in either)";
+                refusal_ = std::string(commit     ? "COMMIT/END would end"
+                                       : rollback ? "ROLLBACK would end"
+                                                  : "BEGIN would nest") +
+                           " the transaction runner runs this migration in, so it is refused "
+                           "before it runs and the migration rolled back; a migration that "
+                           "controls its own transactions must say 'transactional: false' in its "
+                           "header (SAVEPOINT, RELEASE and ROLLBACK TO work in either)";
                 return false;
             }
             return true;
@@ -96,7 +96,7 @@ bool ScriptGuard::allow(int action, const char* a1, const char* a2, const char* 
         return true;
     }
     refusal_ = std::string(what) + " " + table +
-               " is refused (nothing ran): it is runner's own bookkeeping table, which "
+               " is refused before it runs: it is runner's own bookkeeping table, which "
                "migrations must not change; use 'runner stamp', 'resolve' or 'rebless' instead";
     return false;
 }

@@ -99,6 +99,37 @@ BOOST_AUTO_TEST_CASE(transactional_downgrade_waits_for_a_running_non_transaction
                std::vector<std::string>{"0"});
 }
 
+BOOST_AUTO_TEST_CASE(check_waits_for_a_running_non_transactional_migration_to_finish) {
+    Project p;
+    write_migration(p.dir(), "0001_events", "r1", {}, "CREATE TABLE events (x);\n",
+                    "DROP TABLE events;\n");
+    write_migration(p.dir(), "0002_fill", "r2", {"r1"},
+                    "INSERT INTO events VALUES ('first');\n" + kSlowRead + kSlowRead +
+                        "INSERT INTO events VALUES ('second');\n",
+                    "DELETE FROM events;\n", {"transactional: false"});
+    BOOST_REQUIRE(p.run({"upgrade", "r1"}).exit_code == 0);
+
+    ChildProcess upgrade(
+        runner_options({"--db", p.db(), "--dir", p.dir(), "upgrade", "head"}, p.root()));
+    const auto first_row_written = [&] {
+        try {
+            return query_column(p.db(), "SELECT count(*) FROM events") ==
+                   std::vector<std::string>{"1"};
+        } catch (const std::exception&) {
+            return false;
+        }
+    };
+    while (!first_row_written()) {
+        usleep(2000);
+    }
+    const RunResult check = p.run({"check"});
+    const RunResult up = upgrade.wait();
+
+    BOOST_TEST(up.exit_code == 0, up);
+    BOOST_TEST(check.exit_code == 0, "check reports the finished migration, not a half-done one\n"
+                                         << check);
+}
+
 // Without waiting (--lock-timeout 0) the loser gives up at once while the winner is in its
 // first migration; it used to remove the file it believed it had created, under the winner.
 BOOST_AUTO_TEST_CASE(a_run_that_gives_up_on_a_new_database_file_never_deletes_it) {

@@ -458,7 +458,7 @@ std::vector<BadInputCase> bad_input_cases() {
         {.name = "a migration with its own BEGIN and COMMIT",
          .change = [](const Project& p) { add_x(p, kNestedUp); },
          .args = kUpgradeHead,
-         .says = {location_x(kNestedUp, "BEGIN;"), "BEGIN would end or nest the transaction",
+         .says = {location_x(kNestedUp, "BEGIN;"), "BEGIN would nest the transaction",
                   "transactional: false"},
          .step_line = true,
          .excerpt_lines = 1},
