@@ -5,6 +5,7 @@
 
 #include "authoring/heads_manifest.hpp"
 #include "migration/script_directory.hpp"
+#include "util/text.hpp"
 
 namespace runner {
 
@@ -72,7 +73,34 @@ Context::Loaded Context::load(Database& db) {
         applied.push_back(*r);
     }
     loaded.state = state_from_applied(g, applied);
+    unadopted_.reset();
+    if (loaded.records.empty()) {
+        auto versions = db.alembic_versions(kAlembicVersionTable);
+        if (versions && db.log().empty()) {
+            unadopted_ = std::move(versions);
+            if (alembic_policy_ == AlembicPolicy::kRefuse && !unadopted_->empty()) {
+                throw Error(unadopted_message() + "; nothing was run");
+            }
+            if (alembic_policy_ == AlembicPolicy::kNote && !alembic_noted_) {
+                err_ << "warning: " << unadopted_message() << "\n";
+                alembic_noted_ = true;
+            }
+        }
+    }
     return loaded;
+}
+
+std::string Context::unadopted_message() {
+    const std::string where = db_ ? db_->describe() : settings().db_url;
+    if (!unadopted_ || unadopted_->empty()) {
+        return where + " has Alembic's version table " + kAlembicVersionTable +
+               ", empty (Alembic at base), and no runner bookkeeping: 'runner adopt' has "
+               "nothing to record";
+    }
+    return where + " is at Alembic revision(s) " + join(*unadopted_, ", ") + " (" +
+           kAlembicVersionTable +
+           ") and runner has no bookkeeping there yet: run 'runner adopt' to record them as "
+           "applied";
 }
 
 AppliedInfo Context::applied_info() {

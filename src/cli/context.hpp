@@ -15,6 +15,9 @@
 
 namespace runner {
 
+// Where Alembic records the revisions a database is at (one column, version_num).
+inline constexpr const char* kAlembicVersionTable = "alembic_version";
+
 class Context {
   public:
     // Settings are resolved on first use, so `COMMAND --help` works even with a broken config.
@@ -43,6 +46,20 @@ class Context {
     // For verbose listings: what the database says, or unreachable when there is no database.
     AppliedInfo applied_info();
 
+    // What load() does with a database that has Alembic's version table and no runner
+    // bookkeeping (not adopted yet).
+    enum class AlembicPolicy {
+        kNote,    // one line on stderr naming 'runner adopt', once
+        kRefuse,  // an error when Alembic recorded revisions (upgrade would run them again)
+        kQuiet,   // nothing (adopt, and check, which reports it itself)
+    };
+    void set_alembic_policy(AlembicPolicy policy) { alembic_policy_ = policy; }
+    // After load(): the version_num values of such a table (empty: Alembic at base), else
+    // nullopt.
+    const std::optional<std::vector<std::string>>& unadopted_alembic() const { return unadopted_; }
+    // The one line saying so, naming 'runner adopt'.
+    std::string unadopted_message();
+
   private:
     Overrides overrides_;
     std::string database_url_env_;
@@ -53,6 +70,9 @@ class Context {
     std::optional<RevisionGraph> graph_;
     std::unique_ptr<Database> db_;
     OpenMode db_mode_ = OpenMode::kReadOnly;
+    AlembicPolicy alembic_policy_ = AlembicPolicy::kNote;
+    std::optional<std::vector<std::string>> unadopted_;
+    bool alembic_noted_ = false;
 };
 
 }  // namespace runner

@@ -96,6 +96,9 @@ std::string log_entry(const RevisionGraph& graph, Rev r, bool current, const App
         if (rec != applied->records.end()) {
             if (rec->second.how == "stamp") {
                 text += "Applied: stamped " + rec->second.applied_at + " UTC (not run)\n";
+            } else if (rec->second.how == "adopt") {
+                text += "Applied: adopted from Alembic " + rec->second.applied_at +
+                        " UTC (not run by runner)\n";
             } else {
                 text += "Applied: " + rec->second.applied_at + " UTC in " +
                         std::to_string(rec->second.duration_ms) + " ms\n";

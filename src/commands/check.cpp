@@ -18,7 +18,8 @@ int cmd_check(Context& ctx, const Args& args) {
         "Check the database against the migration files without changing anything. Exit codes:\n"
         "  0 at the heads, nothing edited    3 migrations pending\n"
         "  4 applied migrations were edited (drift)    5 a non-transactional migration failed\n"
-        "    part-way and awaits --resume or 'runner resolve'    1 error",
+        "    part-way and awaits --resume or 'runner resolve'    1 error, or a database Alembic\n"
+        "    manages that runner has not adopted yet (status not_adopted; see 'runner adopt')",
         options);
     if (!vm) {
         return kExitOk;
@@ -26,7 +27,23 @@ int cmd_check(Context& ctx, const Args& args) {
     const bool json = parse_format((*vm)["format"].as<std::string>());
     const RevisionGraph& graph = ctx.graph();
     Database& db = ctx.db(OpenMode::kReadOnly);
+    ctx.set_alembic_policy(Context::AlembicPolicy::kQuiet);
     const auto loaded = ctx.load(db);
+    // Alembic manages the database and runner has not adopted it: an error, not "pending".
+    if (const auto& alembic = ctx.unadopted_alembic(); alembic && !alembic->empty()) {
+        if (json) {
+            ctx.out() << JsonObject()
+                             .add("status", "not_adopted")
+                             .add("exit_code", kExitError)
+                             .add("database", db.describe())
+                             .add_raw("alembic_version", json_strings(*alembic))
+                             .add("message", ctx.unadopted_message())
+                             .str()
+                      << "\n";
+            return kExitError;
+        }
+        throw Error(ctx.unadopted_message());
+    }
     const auto pending = plan_upgrade(graph, loaded.state, "heads");
     const auto drift = find_drift(graph, loaded.records);
     const auto& partials = loaded.partials;

@@ -16,6 +16,8 @@ const std::vector<Command>& all_commands() {
         {"downgrade", "Revert migrations down to a target (-N, REV, base, LABEL@base, ...)",
          cmd_downgrade},
         {"stamp", "Set the database's revision(s) without running any migration", cmd_stamp},
+        {"adopt", "Take over a database Alembic manages: record what alembic_version names",
+         cmd_adopt},
         {"current", "Show the database's current revision(s)", cmd_current},
         {"history", "List revisions, newest first", cmd_history},
         {"heads", "Show the head revisions of the migration files", cmd_heads},

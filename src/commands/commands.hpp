@@ -47,6 +47,7 @@ std::string multiple_heads_message(const RevisionGraph& graph,
 int cmd_upgrade(Context& ctx, const Args& args);
 int cmd_downgrade(Context& ctx, const Args& args);
 int cmd_stamp(Context& ctx, const Args& args);
+int cmd_adopt(Context& ctx, const Args& args);
 int cmd_current(Context& ctx, const Args& args);
 int cmd_history(Context& ctx, const Args& args);
 int cmd_heads(Context& ctx, const Args& args);

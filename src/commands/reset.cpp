@@ -25,6 +25,7 @@ int cmd_reset(Context& ctx, const Args& args) {
     }
     const bool json = parse_format((*vm)["format"].as<std::string>());
     const RevisionGraph& graph = ctx.graph();
+    ctx.set_alembic_policy(Context::AlembicPolicy::kRefuse);
     auto loaded = ctx.load(ctx.db(OpenMode::kReadOnly));
     const auto down = plan_downgrade(graph, loaded.state, "base");
     run_plan(ctx, loaded, down.steps,

@@ -28,6 +28,8 @@ int cmd_upgrade(Context& ctx, const Args& args) {
     const bool json = parse_format((*vm)["format"].as<std::string>());
     const bool atomic = (*vm)["atomic"].as<bool>();
     const RevisionGraph& graph = ctx.graph();
+    // An Alembic database runner has not adopted: its migrations would run again.
+    ctx.set_alembic_policy(Context::AlembicPolicy::kRefuse);
     if ((*vm)["sql"].as<bool>()) {
         VersionState from;
         std::string to = target;

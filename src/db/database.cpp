@@ -61,6 +61,16 @@ std::unique_ptr<Database> open_database(const std::string& url, OpenMode mode,
         throw Error("version_table '" + printable(options.version_table) +
                     "' must be a plain identifier (letters, digits, '_')");
     }
+    std::string table = options.version_table;
+    for (auto& c : table) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    if (table == "alembic_version") {
+        throw Error(
+            "version_table 'alembic_version' is Alembic's version table, which runner does not "
+            "use as its own; leave version_table unset (runner_version) and run 'runner adopt' "
+            "to take over the revisions Alembic recorded there");
+    }
     const auto scheme_end = url.find("://");
     if (scheme_end == std::string::npos) {
         if (url.empty()) {

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,14 +20,14 @@ struct AppliedRecord {
     std::string applied_at;  // UTC, "YYYY-MM-DD HH:MM:SS"
     std::int64_t duration_ms = 0;
     std::string checksum;  // of the up file; empty when the revision was stamped
-    std::string how;       // "upgrade" or "stamp"
+    std::string how;       // "upgrade", "stamp" or "adopt"
 };
 
 // One entry of the audit log: every applied, reverted, stamped, reblessed or failed step.
 struct LogEntry {
     std::string at;  // UTC, "YYYY-MM-DD HH:MM:SS"
     std::string revision;
-    std::string action;  // upgrade, downgrade, stamp, unstamp, rebless, resolve, failed
+    std::string action;  // upgrade, downgrade, stamp, unstamp, adopt, rebless, resolve, failed
     std::int64_t duration_ms = 0;
     std::string checksum;
     std::string user;
@@ -127,6 +128,12 @@ class Database {
     virtual void delete_applied(const std::string& revision) = 0;
     virtual void delete_all_applied() = 0;
     virtual void update_checksum(const std::string& revision, const std::string& checksum) = 0;
+
+    // Alembic's version table `table` (a plain identifier) in this database: its version_num
+    // values, or nullopt when there is no such table. `runner adopt` takes over from them.
+    virtual std::optional<std::vector<std::string>> alembic_versions(const std::string& table) = 0;
+    // Drops that table (inside the current transaction).
+    virtual void drop_alembic_table(const std::string& table) = 0;
 
     // The audit log, oldest first (empty when there is none).
     virtual std::vector<LogEntry> log() = 0;

@@ -245,6 +245,23 @@ class SqliteDatabase final : public Database {
         }
     }
 
+    std::optional<std::vector<std::string>> alembic_versions(const std::string& table) override {
+        if (!db_ || !table_exists(table)) {
+            return std::nullopt;
+        }
+        std::vector<std::string> out;
+        auto stmt = prepare("SELECT version_num FROM main." + quote_identifier(table) +
+                            " ORDER BY version_num");
+        while (step(stmt.get(), "reading Alembic's version table " + table)) {
+            out.push_back(text(stmt.get(), 0));
+        }
+        return out;
+    }
+
+    void drop_alembic_table(const std::string& table) override {
+        exec("DROP TABLE main." + quote_identifier(table), "dropping Alembic's table " + table);
+    }
+
     std::vector<LogEntry> log() override {
         std::vector<LogEntry> out;
         if (!db_ || !table_exists(log_table_)) {

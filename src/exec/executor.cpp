@@ -359,6 +359,34 @@ void Executor::stamp(const std::vector<std::string>& removed, const std::vector<
     txn.commit();
 }
 
+void Executor::adopt(const std::vector<Rev>& revs, const std::string& alembic_table,
+                     const std::vector<std::string>& alembic_rows, bool drop) {
+    std::vector<std::pair<Rev, std::string>> checksums;
+    for (const Rev r : revs) {
+        checksums.emplace_back(r, file_checksum(graph_.migration(r).up_path));
+    }
+    Transaction txn(db_);
+    if (db_.alembic_versions(alembic_table) != alembic_rows ||
+        (!revs.empty() && !db_.applied().empty())) {
+        throw Error(db_.describe() + " changed while adopting (another process wrote " +
+                    alembic_table + " or runner's bookkeeping); nothing was recorded");
+    }
+    if (!revs.empty()) {
+        db_.ensure_version_table();
+    }
+    for (const auto& [r, sum] : checksums) {
+        LogEntry e = entry(graph_.id(r), "adopt");
+        e.checksum = sum;
+        e.detail = "from " + alembic_table;
+        db_.insert_applied(AppliedRecord{graph_.id(r), e.at, 0, sum, "adopt"});
+        db_.append_log(e);
+    }
+    if (drop) {
+        db_.drop_alembic_table(alembic_table);
+    }
+    txn.commit();
+}
+
 void Executor::rebless(Rev rev, const std::string& reason) {
     const std::string sum = file_checksum(graph_.migration(rev).up_path);
     Transaction txn(db_);

@@ -56,6 +56,13 @@ class Executor {
     // records with `purge`) and records `added` as stamped, with their files' checksums.
     void stamp(const std::vector<std::string>& removed, const std::vector<Rev>& added, bool purge);
 
+    // Takes over from Alembic: records `revs` as applied (how and audit action "adopt", with
+    // their files' checksums) without running them, in one transaction that first re-checks,
+    // under the write lock, that `alembic_table` still lists `alembic_rows` and (when `revs`
+    // is not empty) that runner records nothing yet; drops `alembic_table` with `drop`.
+    void adopt(const std::vector<Rev>& revs, const std::string& alembic_table,
+               const std::vector<std::string>& alembic_rows, bool drop);
+
     // Accepts the current text of an applied migration as intended: stores its checksum and
     // logs the reason.
     void rebless(Rev rev, const std::string& reason);
