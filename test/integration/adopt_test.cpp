@@ -175,7 +175,9 @@ BOOST_AUTO_TEST_CASE(adopt_at_a_merge_and_a_depends_on_makes_current_print_what_
     // Alembic's table is kept, so Alembic still works on the database.
     auto tables_after = table_names(p.db());
     BOOST_TEST(std::count(tables_after.begin(), tables_after.end(), "alembic_version") == 1);
-    BOOST_TEST(p.alembic({"current"}).out == alembic_current.out);
+    BOOST_TEST(sorted_nonblank_lines(p.alembic({"current"}).out) ==
+                   sorted_nonblank_lines(alembic_current.out),
+               boost::test_tools::per_element());
     // And runner goes on from there: only r5 is pending, then check passes.
     const auto up = p.run({"upgrade", "heads"});
     BOOST_REQUIRE_MESSAGE(up.exit_code == 0, up);
