@@ -41,7 +41,9 @@ int cmd_adopt(Context& ctx, const Args& args) {
                            "without re-creating it)")(
         "format", po::value<std::string>()->default_value("text"), "text or json");
     const auto vm = parse_args(
-        ctx, args, "adopt [--alembic-table NAME] [--alembic-schema NAME] [--drop-alembic-table]",
+        ctx, args,
+        "adopt [--alembic-table NAME] [--alembic-schema NAME] [--drop-alembic-table] "
+        "[--format json]",
         "Take over a database Alembic manages: record the revisions its version table names, and\n"
         "all their ancestors and depends_on, as applied (action 'adopt' in the audit log), in one\n"
         "transaction, running no migration SQL. Refuses, changing nothing, when runner already\n"
