@@ -7,10 +7,13 @@
 //   file        = { header-line | blank-line } rest
 //   header-line = *WS "--" *WS key *WS ":" *WS value *WS
 //   key         = revision | down_revision | message | create_date | branch_labels
-//               | depends_on | transactional           (anything else shaped like a key is an
-//               error)
+//               | depends_on | transactional           (a near miss of one, such as `revison`,
+//               `Revision` or `depends-on`, is an error)
 //   blank-line  = *WS
-//   rest        = the first line that is neither: SQL, or a comment not shaped like `-- word:`
+//   rest        = the first line that is neither: SQL, or any other comment (`-- Note: ...`)
+//
+// The scan is linear and stops at the end of the header: a prefix that ends inside a line that
+// already starts like SQL is complete, so a long statement is never read to its end.
 //
 // revision is an identifier ([A-Za-z0-9_]+: `@ + - :` mean something in targets); down_revision,
 // branch_labels and depends_on are comma lists of identifiers (down_revision may be empty: a
@@ -51,12 +54,14 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     return row[b.size()];
 }
 
-std::string unknown_key_reason(std::string_view key) {
+// The known key `key` is a near miss of (a misspelling, a case or '-' slip), or nothing: such a
+// line is an error, while any other `-- word: ...` comment ends the header.
+std::optional<std::string_view> near_miss(std::string_view key) {
     std::string lower(key);
     std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) {
         return c == '-' ? '_' : static_cast<char>(std::tolower(c));
     });
-    std::string_view best;
+    std::optional<std::string_view> best;
     std::size_t best_distance = 3;
     for (const auto known : kKeys) {
         const auto d = edit_distance(lower, known);
@@ -65,14 +70,7 @@ std::string unknown_key_reason(std::string_view key) {
             best = known;
         }
     }
-    std::string reason = "unknown header key '" + printable(key) + "'";
-    if (!best.empty()) {
-        return reason + " (did you mean '" + std::string(best) + "'?)";
-    }
-    return reason +
-           "; header keys are revision, down_revision, message, create_date, branch_labels, "
-           "depends_on, transactional (write other comments without a colon after the first "
-           "word, or below the first SQL statement)";
+    return best;
 }
 
 struct KeyValue {
@@ -106,6 +104,19 @@ std::optional<KeyValue> split_header_line(std::string_view line) {
     return KeyValue{key, trim(after)};
 }
 
+// Whether the start of a line already shows that it is SQL, not a header line, a blank line or
+// a comment (whose line ending still matters: see the lone-CR check).
+bool starts_body(std::string_view partial_line) {
+    const auto first = partial_line.find_first_not_of(" \t\f\v");
+    if (first == std::string_view::npos) {
+        return false;
+    }
+    if (partial_line[first] != '-') {
+        return true;
+    }
+    return first + 1 < partial_line.size() && partial_line[first + 1] != '-';
+}
+
 std::vector<std::string> parse_id_list(std::string_view value, std::string_view key,
                                        const std::string& path, int line) {
     auto ids = split_list(value);
@@ -135,8 +146,12 @@ HeaderError::HeaderError(const std::string& path, int line, const std::string& r
 HeaderScan scan_header(std::string_view text, bool at_eof, const std::string& path) {
     HeaderScan scan;
     Header& h = scan.header;
-    if (text.substr(0, 3) == "\xEF\xBB\xBF") {
-        text.remove_prefix(3);
+    constexpr std::string_view kBom = "\xEF\xBB\xBF";
+    if (!at_eof && text.size() < kBom.size() && kBom.substr(0, text.size()) == text) {
+        return scan;  // maybe the start of a BOM
+    }
+    if (text.substr(0, kBom.size()) == kBom) {
+        text.remove_prefix(kBom.size());
     }
     std::array<int, kKeys.size()> seen_at{};
     int line_no = 0;
@@ -145,7 +160,12 @@ HeaderScan scan_header(std::string_view text, bool at_eof, const std::string& pa
         // A line ends at LF, CRLF or a lone CR (old Mac), as the checksum sees it.
         const auto nl = text.find_first_of("\r\n");
         if (!at_eof && nl == std::string_view::npos) {
-            return scan;  // incomplete line: read more
+            if (!starts_body(text)) {
+                return scan;  // incomplete line: read more
+            }
+            // The rest of a line that starts like SQL cannot change anything: the header ended.
+            first_body_line = line_no + 1;
+            break;
         }
         if (nl == std::string_view::npos && text.empty()) {
             break;
@@ -185,7 +205,13 @@ HeaderScan scan_header(std::string_view text, bool at_eof, const std::string& pa
         }
         const auto known = std::find(kKeys.begin(), kKeys.end(), kv->key);
         if (known == kKeys.end()) {
-            throw HeaderError(path, line_no, unknown_key_reason(kv->key));
+            if (const auto meant = near_miss(kv->key)) {
+                throw HeaderError(path, line_no,
+                                  "unknown header key '" + printable(kv->key) +
+                                      "' (did you mean '" + std::string(*meant) + "'?)");
+            }
+            first_body_line = line_no;  // a comment such as "-- Note: ..." ends the header
+            break;
         }
         const auto slot = static_cast<std::size_t>(known - kKeys.begin());
         if (seen_at[slot] != 0) {

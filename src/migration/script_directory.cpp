@@ -13,6 +13,7 @@
 #include <mutex>
 #include <system_error>
 #include <thread>
+#include <vector>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -28,21 +29,32 @@ namespace {
 
 namespace fs = boost::filesystem;
 
-// Reads just enough of the file to parse its header; headers are a few hundred bytes.
+// Reads just enough of the file to parse its header; headers are a few hundred bytes. The text
+// is scanned again only when it has doubled since the last scan, so every byte is looked at a
+// bounded number of times: a statement of megabytes on one line costs no more than reading it,
+// and reading stops soon after the header does (a line that starts like SQL ends it).
 Header read_header(const std::string& path) {
     InputFile file(path);
     std::string text;
-    char buf[4096];
+    std::size_t scanned = 0;  // size of the text at the last scan
+    std::vector<char> buf(4096);
     while (true) {
-        const std::size_t n = file.read(buf, sizeof buf);
-        text.append(buf, n);
-        const bool eof = n == 0 || (n < sizeof buf && file.regular());
-        if (text.find('\0') != std::string::npos) {
+        const std::size_t n = file.read(buf.data(), buf.size());
+        const bool eof = n == 0 || (n < buf.size() && file.regular());
+        const std::string_view chunk(buf.data(), n);
+        if (chunk.find('\0') != std::string_view::npos) {
             throw Error(path + ": not a text file (it contains NUL bytes)");
         }
-        auto scan = scan_header(text, eof, path);
-        if (scan.complete) {
-            return std::move(scan.header);
+        text.append(chunk);
+        if (eof || text.size() >= 2 * scanned) {
+            scanned = text.size();
+            auto scan = scan_header(text, eof, path);
+            if (scan.complete) {
+                return std::move(scan.header);
+            }
+        }
+        if (buf.size() < (std::size_t{1} << 16)) {
+            buf.resize(buf.size() * 2);  // long files: fewer, larger reads
         }
     }
 }

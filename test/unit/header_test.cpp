@@ -120,6 +120,9 @@ const GoodHeader kGoodHeaders[] = {
      "-- revision: abc\n-- down_revision: p\n--\n"
      "-- depends_on: q\n",
      "revision=abc(1) down=[p](2) transactional"},
+    {"header ends at a free comment shaped like a key",
+     "-- revision: abc\n-- down_revision: p\n-- note: adds t\n-- see-also: q\n",
+     "revision=abc(1) down=[p](2) transactional"},
     {"no newline at the end of the file", "-- revision: abc\n-- down_revision: p",
      "revision=abc(1) down=[p](2) transactional"},
 };
@@ -157,15 +160,6 @@ const BadHeader kBadHeaders[] = {
     {"dashed key is a misspelling, not the end of the header",
      "-- revision: abc\n-- down_revision: p\n-- depends-on: q\n", 3,
      "unknown header key 'depends-on' (did you mean 'depends_on'?)"},
-    {"dashed free comment in the header block",
-     "-- revision: abc\n-- down_revision: p\n-- see-also: q\n", 3,
-     "unknown header key 'see-also'; header keys are revision, down_revision, message, "
-     "create_date, branch_labels, depends_on, transactional (write other comments without a "
-     "colon after the first word, or below the first SQL statement)"},
-    {"comment shaped like a key", "-- revision: abc\n-- down_revision: p\n-- note: adds t\n", 3,
-     "unknown header key 'note'; header keys are revision, down_revision, message, create_date, "
-     "branch_labels, depends_on, transactional (write other comments without a colon after the "
-     "first word, or below the first SQL statement)"},
     {"duplicate revision", "-- revision: abc\n-- down_revision: p\n-- revision: abd\n", 3,
      "header key 'revision' appears twice (also line 1)"},
     {"duplicate message", "-- message: a\n-- revision: abc\n\n-- message: b\n", 4,
