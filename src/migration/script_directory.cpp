@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
@@ -77,9 +78,38 @@ bool ends_with(const std::string& s, const std::string& suffix) {
            s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+std::string lower_ascii(std::string s) {
+    for (auto& c : s) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return s;
+}
+
+// Files editors and operating systems leave beside the ones people edit: hidden files (Emacs
+// locks ".#x", macOS "._x" resource forks), backups ("x~"), Vim swap files and Emacs autosaves.
+bool is_dropping(const std::string& name) {
+    const std::string lower = lower_ascii(name);
+    return name.empty() || name.front() == '.' || name.back() == '~' ||
+           (name.size() > 1 && name.front() == '#' && name.back() == '#') ||
+           ends_with(lower, ".swp") || ends_with(lower, ".swo") || ends_with(lower, ".swx");
+}
+
+// Why a file whose name ends in .sql is not loaded as a migration, or nothing for other files.
+std::optional<std::string> why_ignored(const std::string& name) {
+    const std::string lower = lower_ascii(name);
+    if (ends_with(lower, kUpSuffix) || ends_with(lower, kDownSuffix)) {
+        return std::string("migration file names end in lower-case '") + kUpSuffix + "' or '" +
+               kDownSuffix + "'";
+    }
+    if (ends_with(lower, ".sql")) {
+        return std::string("a migration is a pair NAME") + kUpSuffix + " and NAME" + kDownSuffix;
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
-std::vector<Migration> load_migrations(const std::string& dir) {
+std::vector<Migration> load_migrations(const std::string& dir, std::vector<std::string>* warnings) {
     boost::system::error_code ec;
     if (!fs::is_directory(dir, ec)) {
         if (fs::exists(dir, ec)) {
@@ -93,6 +123,7 @@ std::vector<Migration> load_migrations(const std::string& dir) {
         std::string down;
     };
     std::map<std::string, Pair> pairs;  // ordered by file name: the order people numbered them
+    std::map<std::string, std::string> ignored;  // .sql files that are not migrations
     fs::directory_iterator it(dir, ec);
     if (ec) {
         throw Error("cannot list migrations directory '" + dir + "': " + ec.message());
@@ -103,10 +134,22 @@ std::vector<Migration> load_migrations(const std::string& dir) {
         }
         const std::string name = it->path().filename().string();
         const std::string path = (fs::path(dir) / name).lexically_normal().string();
+        if (is_dropping(name)) {
+            continue;
+        }
         if (ends_with(name, kUpSuffix)) {
             pairs[name.substr(0, name.size() - std::strlen(kUpSuffix))].up = path;
         } else if (ends_with(name, kDownSuffix)) {
             pairs[name.substr(0, name.size() - std::strlen(kDownSuffix))].down = path;
+        } else if (warnings != nullptr) {
+            if (auto why = why_ignored(name)) {
+                ignored.emplace(name, path + " is ignored: " + *why);
+            }
+        }
+    }
+    if (warnings != nullptr) {
+        for (auto& [name, warning] : ignored) {
+            warnings->push_back(std::move(warning));
         }
     }
 
@@ -328,13 +371,22 @@ std::string FileSource::checksum() {
     return hasher_ ? hasher_->finish() : checksum_.finish();
 }
 
-std::string file_checksum(const std::string& path) {
-    FileSource source(path);
-    std::string buffer;
-    while (source.read(buffer)) {
-        buffer.clear();
+std::string file_checksum(const std::string& path, ChecksumStream::Form form) {
+    if (form == ChecksumStream::Form::kSql) {
+        FileSource source(path);
+        std::string buffer;
+        while (source.read(buffer)) {
+            buffer.clear();
+        }
+        return source.checksum();
     }
-    return source.checksum();
+    InputFile file(path);
+    ChecksumStream stream(form);
+    std::vector<char> buf(1 << 16);
+    while (const std::size_t n = file.read(buf.data(), buf.size())) {
+        stream.update(std::string_view(buf.data(), n));
+    }
+    return stream.finish();
 }
 
 namespace {

@@ -20,8 +20,11 @@ inline constexpr const char* kHeadsManifestFile = "HEADS";
 
 // Loads every `*.up.sql`/`*.down.sql` pair in `dir`, reading only the headers. The result is in
 // file-name order. Throws Error for a missing directory or half of a pair, a header that does
-// not parse, or an up/down pair whose headers disagree.
-std::vector<Migration> load_migrations(const std::string& dir);
+// not parse, or an up/down pair whose headers disagree. Editor and OS droppings (hidden files,
+// "x~", swap files) are skipped; other `.sql` files that are not migrations are skipped with a
+// one-line warning each in `warnings` (when given), in file-name order.
+std::vector<Migration> load_migrations(const std::string& dir,
+                                       std::vector<std::string>* warnings = nullptr);
 
 // `<dir>/HEADS`, spelled like the migration paths the loader returns.
 std::string heads_manifest_path(const std::string& dir);
@@ -77,7 +80,8 @@ class FileSource final : public TextSource {
     bool at_end_ = false;
 };
 
-// migration_checksum of a file, read in chunks.
-std::string file_checksum(const std::string& path);
+// migration_checksum (or the older line_checksum) of a file, read in chunks.
+std::string file_checksum(const std::string& path,
+                          ChecksumStream::Form form = ChecksumStream::Form::kSql);
 
 }  // namespace runner
