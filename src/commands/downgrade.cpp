@@ -16,7 +16,9 @@ int cmd_downgrade(Context& ctx, const Args& args) {
     po::positional_options_description positional;
     positional.add("target", 1);
     const auto vm = parse_args(
-        ctx, args, "downgrade [--sql] [--atomic] [--backup] [--resume] [--format json] TARGET",
+        ctx, args,
+        "downgrade [--sql] [--atomic] [--backup] [--resume] [--allow-drift] [--no-create] "
+        "[--format json] TARGET",
         "Revert applied migrations above the target, newest first, each in its own transaction.\n"
         "TARGET: -N, REV (or a unique prefix), base, LABEL@base, LABEL@-N, REV-N.",
         options, arguments, positional);
@@ -26,6 +28,7 @@ int cmd_downgrade(Context& ctx, const Args& args) {
     const auto target = (*vm)["target"].as<std::string>();
     const bool json = parse_format((*vm)["format"].as<std::string>());
     const bool atomic = (*vm)["atomic"].as<bool>();
+    apply_plan_options(ctx, *vm);
     const RevisionGraph& graph = ctx.graph();
     if ((*vm)["sql"].as<bool>()) {
         const auto range = parse_range(target);
@@ -51,9 +54,10 @@ int cmd_downgrade(Context& ctx, const Args& args) {
     const auto loaded = ctx.load(ctx.db(OpenMode::kReadOnly));
     const auto plan =
         with_target(graph, target, [&] { return plan_downgrade(graph, loaded.state, target); });
-    return run_plan(ctx, loaded, plan.steps,
-                    PlanRequest{Direction::kDowngrade, target, atomic, (*vm)["backup"].as<bool>(),
-                                (*vm)["resume"].as<bool>(), json});
+    PlanRequest request{Direction::kDowngrade,      target, atomic, (*vm)["backup"].as<bool>(),
+                        (*vm)["resume"].as<bool>(), json};
+    request.allow_drift = (*vm)["allow-drift"].as<bool>();
+    return run_plan(ctx, loaded, plan.steps, request);
 }
 
 }  // namespace runner

@@ -59,8 +59,18 @@ boost::program_options::options_description plan_options() {
         "resume", po::bool_switch(),
         "continue a failed non-transactional migration at the statement that failed")(
         "format", po::value<std::string>()->default_value("text"),
-        "text or json (a report on stdout)");
+        "text or json (a report on stdout)")(
+        "allow-drift", po::bool_switch(),
+        "emergency: run although applied migrations were edited (recorded in the audit log)")(
+        "no-create", po::bool_switch(),
+        "refuse a database file that does not exist instead of creating it");
     return options;
+}
+
+void apply_plan_options(Context& ctx, const boost::program_options::variables_map& vm) {
+    if (vm.count("no-create") != 0 && vm["no-create"].as<bool>()) {
+        ctx.forbid_create();
+    }
 }
 
 std::string default_backup_path(const std::string& db_file) {
@@ -76,8 +86,13 @@ int run_plan(Context& ctx, const Context::Loaded& loaded, const std::vector<Rev>
              const PlanRequest& request) {
     const RevisionGraph& graph = ctx.graph();
     const bool up = request.direction == Direction::kUpgrade;
-    if (const auto drift = find_drift(graph, loaded.records); !drift.empty()) {
-        throw Error(drift_message(graph, drift));
+    std::vector<Renewal> renewals;
+    const auto drift = find_drift(graph, loaded.records, &renewals);
+    if (!drift.empty() && !request.allow_drift) {
+        throw Error(drift_message(graph, drift) + " (or, in an emergency, run with --allow-drift)");
+    }
+    if (!drift.empty()) {
+        ctx.err() << "warning: --allow-drift: " << drift_message(graph, drift) << "\n";
     }
     // A migration that stopped part-way is neither applied nor reverted: nothing else runs until
     // it is resumed (when the plan includes it), resolved or forgotten.
@@ -136,7 +151,14 @@ int run_plan(Context& ctx, const Context::Loaded& loaded, const std::vector<Rev>
         }
     }
     Database& db = ctx.db(OpenMode::kReadWrite);
-    Executor executor(graph, db, ctx.err(), current_identity());
+    const Identity who = current_identity();
+    if (!drift.empty()) {
+        log_allowed_drift(db, graph, drift,
+                          std::string(direction_name(request.direction)) + " " + request.target,
+                          who.user, who.host);
+    }
+    renew_checksums(db, renewals);
+    Executor executor(graph, db, ctx.err(), who);
     try {
         executor.run(steps, request.direction, RunOptions{request.atomic, request.resume});
     } catch (const Error& e) {

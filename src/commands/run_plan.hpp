@@ -18,13 +18,19 @@ struct PlanRequest {
     bool backup = false;
     bool resume = false;
     bool json = false;
+    bool allow_drift = false;  // run although applied migrations were edited; logged
 };
 
-// The options upgrade and downgrade share: --sql, --atomic, --backup, --resume, --format.
+// The options upgrade and downgrade share: --sql, --atomic, --backup, --resume, --format,
+// --allow-drift, --no-create.
 boost::program_options::options_description plan_options();
 
-// Refuses on drift or on failed non-transactional migrations in the plan (unless resuming),
-// takes a backup when asked, runs the plan, and reports (text on stderr, or JSON on stdout).
+// Reads what plan_options() gave besides the PlanRequest fields: --no-create.
+void apply_plan_options(Context& ctx, const boost::program_options::variables_map& vm);
+
+// Refuses on drift (unless allow_drift) or on failed non-transactional migrations in the plan
+// (unless resuming), takes a backup when asked, runs the plan, and reports (text on stderr, or JSON
+// on stdout).
 int run_plan(Context& ctx, const Context::Loaded& loaded, const std::vector<Rev>& steps,
              const PlanRequest& request);
 

@@ -16,7 +16,9 @@ int cmd_upgrade(Context& ctx, const Args& args) {
     po::positional_options_description positional;
     positional.add("target", 1);
     const auto vm = parse_args(
-        ctx, args, "upgrade [--sql] [--atomic] [--backup] [--resume] [--format json] TARGET",
+        ctx, args,
+        "upgrade [--sql] [--atomic] [--backup] [--resume] [--allow-drift] [--no-create] [--format "
+        "json] TARGET",
         "Apply every migration the target needs that the database lacks, oldest first, each in "
         "its\n"
         "own transaction. TARGET: head, heads, REV (or a unique prefix), LABEL@head, +N, REV+N.",
@@ -27,6 +29,7 @@ int cmd_upgrade(Context& ctx, const Args& args) {
     const auto target = (*vm)["target"].as<std::string>();
     const bool json = parse_format((*vm)["format"].as<std::string>());
     const bool atomic = (*vm)["atomic"].as<bool>();
+    apply_plan_options(ctx, *vm);
     const RevisionGraph& graph = ctx.graph();
     // An Alembic database runner has not adopted: its migrations would run again.
     ctx.set_alembic_policy(Context::AlembicPolicy::kRefuse);
@@ -55,9 +58,10 @@ int cmd_upgrade(Context& ctx, const Args& args) {
     const auto loaded = ctx.load(ctx.db(OpenMode::kReadOnly));
     const auto steps =
         with_target(graph, target, [&] { return plan_upgrade(graph, loaded.state, target); });
-    return run_plan(ctx, loaded, steps,
-                    PlanRequest{Direction::kUpgrade, target, atomic, (*vm)["backup"].as<bool>(),
-                                (*vm)["resume"].as<bool>(), json});
+    PlanRequest request{Direction::kUpgrade,        target, atomic, (*vm)["backup"].as<bool>(),
+                        (*vm)["resume"].as<bool>(), json};
+    request.allow_drift = (*vm)["allow-drift"].as<bool>();
+    return run_plan(ctx, loaded, steps, request);
 }
 
 }  // namespace runner

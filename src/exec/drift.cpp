@@ -1,14 +1,15 @@
 // Drift: applied migrations whose up file changed since they were applied.
 #include "exec/drift.hpp"
 
+#include "exec/executor.hpp"
 #include "migration/script_directory.hpp"
 #include "util/checksum.hpp"
 #include "util/text.hpp"
 
 namespace runner {
 
-std::vector<Drift> find_drift(const RevisionGraph& graph,
-                              const std::vector<AppliedRecord>& records) {
+std::vector<Drift> find_drift(const RevisionGraph& graph, const std::vector<AppliedRecord>& records,
+                              std::vector<Renewal>* renewals) {
     std::vector<Drift> out;
     for (const auto& record : records) {
         if (record.checksum.empty()) {
@@ -20,11 +21,50 @@ std::vector<Drift> find_drift(const RevisionGraph& graph,
         }
         const std::string& path = graph.migration(*r).up_path;
         std::string now = file_checksum(path);
-        if (now != record.checksum) {
-            out.push_back(Drift{*r, path, record.applied_at, record.checksum, std::move(now)});
+        if (now == record.checksum) {
+            continue;
         }
+        if (is_line_checksum(record.checksum) &&
+            file_checksum(path, ChecksumStream::Form::kLines) == record.checksum) {
+            if (renewals != nullptr) {
+                renewals->push_back(Renewal{record.revision, std::move(now)});
+            }
+            continue;
+        }
+        out.push_back(Drift{*r, path, record.applied_at, record.checksum, std::move(now)});
     }
     return out;
+}
+
+void renew_checksums(Database& db, const std::vector<Renewal>& renewals) {
+    if (renewals.empty()) {
+        return;
+    }
+    Transaction tx(db);
+    for (const auto& r : renewals) {
+        db.update_checksum(r.revision, r.checksum);
+    }
+    tx.commit();
+}
+
+void log_allowed_drift(Database& db, const RevisionGraph& graph, const std::vector<Drift>& drift,
+                       const std::string& command, const std::string& user,
+                       const std::string& host) {
+    Transaction tx(db);
+    db.ensure_version_table();
+    for (const auto& d : drift) {
+        LogEntry e;
+        e.at = utc_now();
+        e.revision = graph.id(d.rev);
+        e.action = "allow-drift";
+        e.checksum = d.current;
+        e.user = user;
+        e.host = host;
+        e.detail = "'" + command + "' ran with --allow-drift although " + d.path +
+                   " was edited since it ran (recorded " + d.recorded + ")";
+        db.append_log(e);
+    }
+    tx.commit();
 }
 
 std::string drift_message(const RevisionGraph& graph, const std::vector<Drift>& drift) {

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <string>
 
 namespace runner {
 namespace {
@@ -121,10 +122,167 @@ std::string sha256_hex(std::string_view data) {
     return sha.hex();
 }
 
+namespace {
+
+// The SQL form: a state machine over bytes that emits what SQLite tokenises (comments dropped,
+// separators collapsed) into a small buffer hashed in blocks.
+class SqlNormaliser {
+  public:
+    explicit SqlNormaliser(Sha256& sha) : sha_(sha) {}
+
+    void update(std::string_view in) {
+        std::size_t i = 0;
+        const std::size_t n = in.size();
+        while (i < n) {
+            const char c = in[i];
+            switch (mode_) {
+                case Mode::kCode:
+                    if (pending_ != 0) {
+                        const char p = pending_;
+                        pending_ = 0;
+                        if (c == (p == '-' ? '-' : '*')) {
+                            mode_ = p == '-' ? Mode::kLineComment : Mode::kBlockComment;
+                            star_ = false;
+                            separator_ = true;
+                            ++i;
+                            continue;
+                        }
+                        emit_code(p);
+                    }
+                    if (is_space(c)) {
+                        separator_ = true;
+                        ++i;
+                    } else if (c == '-' || c == '/') {
+                        pending_ = c;
+                        ++i;
+                    } else if (c == '\'' || c == '"' || c == '`' || c == '[') {
+                        emit_code(c);
+                        closer_ = c == '[' ? ']' : c;
+                        mode_ = Mode::kQuoted;
+                        ++i;
+                    } else {
+                        // A run of ordinary characters at once.
+                        std::size_t j = i + 1;
+                        while (j < n && is_plain(in[j])) {
+                            ++j;
+                        }
+                        emit_code(in[i]);
+                        emit(in.substr(i + 1, j - i - 1));
+                        last_ = in[j - 1];
+                        i = j;
+                    }
+                    break;
+                case Mode::kLineComment: {
+                    const auto nl = in.find('\n', i);
+                    if (nl == std::string_view::npos) {
+                        i = n;
+                    } else {
+                        mode_ = Mode::kCode;
+                        i = nl + 1;
+                    }
+                    break;
+                }
+                case Mode::kBlockComment:
+                    if (star_ && c == '/') {
+                        mode_ = Mode::kCode;
+                    }
+                    star_ = c == '*';
+                    ++i;
+                    break;
+                case Mode::kQuoted: {
+                    if (cr_) {
+                        cr_ = false;
+                        if (c != '\n') {
+                            emit("\r");  // a lone CR inside a literal is data
+                        }
+                    }
+                    std::size_t j = i;
+                    while (j < n && in[j] != closer_ && in[j] != '\r') {
+                        ++j;
+                    }
+                    emit(in.substr(i, j - i));
+                    if (j < n && in[j] == '\r') {
+                        cr_ = true;
+                    } else if (j < n) {
+                        emit(in.substr(j, 1));
+                        last_ = closer_;
+                        mode_ = Mode::kCode;
+                    }
+                    i = j + 1;
+                    break;
+                }
+            }
+        }
+    }
+
+    void finish() {
+        if (mode_ == Mode::kCode && pending_ != 0) {
+            emit_code(pending_);
+        }
+        if (mode_ == Mode::kQuoted && cr_) {
+            emit("\r");
+        }
+        sha_.update(std::string_view(out_.data(), used_));
+        used_ = 0;
+    }
+
+  private:
+    enum class Mode { kCode, kLineComment, kBlockComment, kQuoted };
+
+    static bool is_space(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+    }
+    static bool is_plain(char c) {
+        return !is_space(c) && c != '-' && c != '/' && c != '\'' && c != '"' && c != '`' &&
+               c != '[';
+    }
+    // Characters that never join their neighbour into another token.
+    static bool is_structural(char c) { return c == '(' || c == ')' || c == ',' || c == ';'; }
+
+    void emit_code(char c) {
+        if (separator_ && last_ != 0 && !is_structural(last_) && !is_structural(c)) {
+            emit(" ");
+        }
+        separator_ = false;
+        emit(std::string_view(&c, 1));
+        last_ = c;
+    }
+
+    void emit(std::string_view s) {
+        separator_ = false;
+        if (used_ + s.size() > out_.size()) {
+            sha_.update(std::string_view(out_.data(), used_));
+            used_ = 0;
+            if (s.size() >= out_.size()) {
+                sha_.update(s);
+                return;
+            }
+        }
+        std::memcpy(out_.data() + used_, s.data(), s.size());
+        used_ += s.size();
+    }
+
+    Sha256& sha_;
+    Mode mode_ = Mode::kCode;
+    char pending_ = 0;  // a '-' or '/' that may start a comment
+    char closer_ = 0;   // what ends the current literal or quoted identifier
+    char last_ = 0;     // the last character emitted outside literals (0: none yet)
+    bool separator_ = false;
+    bool star_ = false;  // the previous character in a block comment was '*'
+    bool cr_ = false;    // a CR inside a literal, kept unless LF follows
+    std::array<char, 4096> out_{};
+    std::size_t used_ = 0;
+};
+
+}  // namespace
+
 // Normalisation as a character-at-a-time state machine: a line's trailing blanks are held back
 // until something else follows on that line, and empty lines until a non-empty one follows.
 struct ChecksumStream::State {
+    explicit State(Form f) : form(f), sql(sha) {}
+    Form form;
     Sha256 sha;
+    SqlNormaliser sql;
     std::size_t bom_seen = 0;    // bytes of a leading UTF-8 BOM matched so far
     bool started = false;        // past the possible BOM
     bool first_line = true;      // no non-empty line emitted yet
@@ -132,9 +290,11 @@ struct ChecksumStream::State {
     bool after_cr = false;       // the previous character was a CR (CRLF counts once)
     std::size_t pending_newlines = 0;
     std::string pending_blanks;  // blanks since the last emitted character of this line
+
+    void update_lines(std::string_view piece, std::size_t i);
 };
 
-ChecksumStream::ChecksumStream() : state_(new State) {}
+ChecksumStream::ChecksumStream(Form form) : state_(new State(form)) {}
 ChecksumStream::~ChecksumStream() {
     delete state_;
 }
@@ -157,6 +317,15 @@ void ChecksumStream::update(std::string_view piece) {
         st.bom_seen = 0;
         update(std::string_view(kBom, partial));
     }
+    if (st.form == Form::kSql) {
+        st.sql.update(piece.substr(i));
+    } else {
+        st.update_lines(piece, i);
+    }
+}
+
+void ChecksumStream::State::update_lines(std::string_view piece, std::size_t i) {
+    State& st = *this;
     while (i < piece.size()) {
         const char c = piece[i];
         if (c == '\n' && st.after_cr) {
@@ -213,6 +382,10 @@ std::string ChecksumStream::finish() {
         st.bom_seen = 0;
         update(std::string_view(kBom, partial));
     }
+    if (st.form == Form::kSql) {
+        st.sql.finish();
+        return "sql-sha256:" + st.sha.hex();
+    }
     return "sha256:" + st.sha.hex();
 }
 
@@ -220,6 +393,16 @@ std::string migration_checksum(std::string_view text) {
     ChecksumStream stream;
     stream.update(text);
     return stream.finish();
+}
+
+std::string line_checksum(std::string_view text) {
+    ChecksumStream stream(ChecksumStream::Form::kLines);
+    stream.update(text);
+    return stream.finish();
+}
+
+bool is_line_checksum(std::string_view checksum) {
+    return checksum.substr(0, 7) == "sha256:";
 }
 
 }  // namespace runner

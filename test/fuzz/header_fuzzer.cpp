@@ -190,14 +190,14 @@ void fuzz_header(std::string_view input) {
     }
 }
 
-void fuzz_checksum(std::string_view input) {
-    const std::string sum = migration_checksum(input);
+void fuzz_line_checksum(std::string_view input) {
+    const std::string sum = line_checksum(input);
     if (sum.size() != 7 + 64 || sum.substr(0, 7) != "sha256:") {
         fail(input, "checksum " + sum);
     }
     const auto lines = checksum_lines(input);
     const auto same = [&](const std::string& edited, const char* edit) {
-        if (migration_checksum(edited) != sum) {
+        if (line_checksum(edited) != sum) {
             fail(input, std::string(edit) + " changed the checksum; edited text '" +
                             printable(edited, 2000) + "'");
         }
@@ -212,12 +212,47 @@ void fuzz_checksum(std::string_view input) {
     }
 }
 
+// The SQL checksum: fed in any two pieces it gives the whole text's checksum, and line endings
+// and a BOM do not change it.
+void fuzz_sql_checksum(std::string_view input) {
+    const std::string sum = migration_checksum(input);
+    if (sum.size() != 11 + 64 || sum.substr(0, 11) != "sql-sha256:") {
+        fail(input, "sql checksum " + sum);
+    }
+    for (std::size_t n = 0; n <= input.size(); ++n) {
+        if (!worth_splitting(input, n)) {
+            continue;
+        }
+        ChecksumStream stream;
+        stream.update(input.substr(0, n));
+        stream.update(input.substr(n));
+        if (stream.finish() != sum) {
+            fail(input,
+                 "sql checksum fed in two pieces split at " + std::to_string(n) + " differs");
+        }
+    }
+    std::string lf;
+    for (std::size_t i = 0; i < input.size(); ++i) {
+        if (!(input[i] == '\r' && i + 1 < input.size() && input[i + 1] == '\n')) {
+            lf += input[i];
+        }
+    }
+    if (migration_checksum(lf) != sum) {
+        fail(input, "CRLF -> LF changed the sql checksum");
+    }
+    if (input.substr(0, kBom.size()) != kBom &&
+        migration_checksum(std::string(kBom) + std::string(input)) != sum) {
+        fail(input, "a BOM changed the sql checksum");
+    }
+}
+
 }  // namespace
 }  // namespace runner
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view input(reinterpret_cast<const char*>(data), size);
     runner::fuzz_header(input);
-    runner::fuzz_checksum(input);
+    runner::fuzz_line_checksum(input);
+    runner::fuzz_sql_checksum(input);
     return 0;
 }

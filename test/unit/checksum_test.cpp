@@ -1,4 +1,5 @@
-// Tests of SHA-256 against published vectors and of which edits change a migration's checksum.
+// Tests of SHA-256 against published vectors and of which edits change the older line-based
+// checksum (still accepted for migrations recorded with it).
 #include "util/checksum.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -58,14 +59,14 @@ BOOST_AUTO_TEST_CASE(sha256_of_a_million_a_matches_the_long_vector) {
 BOOST_AUTO_TEST_CASE(migration_checksum_of_a_known_file_never_changes) {
     // Stored in databases: a different value for the same file would flag every applied
     // migration as edited. The hash is of the normalised text (lines joined by LF, no final LF).
-    BOOST_TEST(migration_checksum("CREATE TABLE t (\n    x int\n);\nINSERT INTO t VALUES (1);\n") ==
+    BOOST_TEST(line_checksum("CREATE TABLE t (\n    x int\n);\nINSERT INTO t VALUES (1);\n") ==
                "sha256:87385ff375bfc85c630cbc53400b6248d2b1d40e4ed194d96d5f394adfdc8d8b");
-    BOOST_TEST(migration_checksum("SELECT 1;") ==
+    BOOST_TEST(line_checksum("SELECT 1;") ==
                "sha256:17db4fd369edb9244b9f91d9aeed145c3d04ad8ba6e95d06247f07a63527d11a");
 }
 
 BOOST_AUTO_TEST_CASE(migration_checksum_ignores_line_endings_trailing_blanks_and_bom) {
-    const std::string base = migration_checksum(kMigration);
+    const std::string base = line_checksum(kMigration);
     const std::pair<std::string_view, std::string> same[] = {
         {"crlf line endings",
          "-- revision: abc\r\n-- down_revision:\r\nCREATE TABLE t (\r\n    x int\r\n);\r\n"
@@ -93,18 +94,18 @@ BOOST_AUTO_TEST_CASE(migration_checksum_ignores_line_endings_trailing_blanks_and
     BOOST_TEST(base.size() == 7 + 64);
     for (const auto& [name, text] : same) {
         BOOST_TEST_CONTEXT(name) {
-            BOOST_TEST(migration_checksum(text) == base);
+            BOOST_TEST(line_checksum(text) == base);
         }
     }
 }
 
 BOOST_AUTO_TEST_CASE(whitespace_only_line_in_the_middle_counts_as_empty) {
-    BOOST_TEST(migration_checksum("SELECT 1;\n \t \nSELECT 2;\n") ==
-               migration_checksum("SELECT 1;\n\nSELECT 2;\n"));
+    BOOST_TEST(line_checksum("SELECT 1;\n \t \nSELECT 2;\n") ==
+               line_checksum("SELECT 1;\n\nSELECT 2;\n"));
 }
 
 BOOST_AUTO_TEST_CASE(migration_checksum_changes_with_any_real_edit) {
-    const std::string base = migration_checksum(kMigration);
+    const std::string base = line_checksum(kMigration);
     const std::pair<std::string_view, std::string> edited[] = {
         {"one character changed",
          "-- revision: abc\n-- down_revision:\nCREATE TABLE t (\n    x int\n);\n"
@@ -137,7 +138,7 @@ BOOST_AUTO_TEST_CASE(migration_checksum_changes_with_any_real_edit) {
     };
     for (const auto& [name, text] : edited) {
         BOOST_TEST_CONTEXT(name) {
-            BOOST_TEST(migration_checksum(text) != base);
+            BOOST_TEST(line_checksum(text) != base);
         }
     }
 }
@@ -151,9 +152,9 @@ BOOST_AUTO_TEST_CASE(streaming_checksum_equals_whole_text_checksum_for_any_chunk
         "   \n\t\n",
     };
     for (const auto& text : texts) {
-        const std::string whole = migration_checksum(text);
+        const std::string whole = line_checksum(text);
         for (std::size_t size = 1; size <= text.size() + 1; ++size) {
-            ChecksumStream stream;
+            ChecksumStream stream(ChecksumStream::Form::kLines);
             for (std::size_t at = 0; at < text.size(); at += size) {
                 stream.update(std::string_view(text).substr(at, size));
             }
@@ -164,11 +165,11 @@ BOOST_AUTO_TEST_CASE(streaming_checksum_equals_whole_text_checksum_for_any_chunk
 
 BOOST_AUTO_TEST_CASE(a_text_that_only_starts_like_a_bom_is_hashed_as_text) {
     // Found by the header fuzzer: "\xEF" alone hashed like the empty text.
-    BOOST_TEST(migration_checksum("\xEF") == "sha256:" + sha256_hex("\xEF"));
-    BOOST_TEST(migration_checksum("\xEF\xBB") == "sha256:" + sha256_hex("\xEF\xBB"));
-    BOOST_TEST(migration_checksum("\xEF \t ") == migration_checksum("\xEF"));
-    BOOST_TEST(migration_checksum("\xEF\xBB\xBF"
-                                  "a") == "sha256:" + sha256_hex("a"));
+    BOOST_TEST(line_checksum("\xEF") == "sha256:" + sha256_hex("\xEF"));
+    BOOST_TEST(line_checksum("\xEF\xBB") == "sha256:" + sha256_hex("\xEF\xBB"));
+    BOOST_TEST(line_checksum("\xEF \t ") == line_checksum("\xEF"));
+    BOOST_TEST(line_checksum("\xEF\xBB\xBF"
+                             "a") == "sha256:" + sha256_hex("a"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
