@@ -24,8 +24,9 @@ po::options_description global_options() {
         "migrations directory (else 'dir =' in runner.ini, else sql)")(
         "config,c", po::value<std::string>(), "config file (default: runner.ini if present)")(
         "lock-timeout", po::value<int>(),
-        "seconds to wait for another runner's write lock (default 60)")("help,h", "show this help")(
-        "version", "print the version");
+        "seconds to wait for another runner's write lock (default 60)")(
+        "no-create", "commands that write refuse a missing database file instead of creating it")(
+        "help,h", "show this help")("version", "print the version");
     return options;
 }
 
@@ -91,6 +92,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
             if (vm.count("config") != 0) {
                 o.config_file = vm["config"].as<std::string>();
             }
+            o.no_create = vm.count("no-create") != 0;
             if (vm.count("lock-timeout") != 0) {
                 const int seconds = vm["lock-timeout"].as<int>();
                 if (seconds < 0 || seconds > 86'400) {

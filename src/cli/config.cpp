@@ -46,16 +46,17 @@ Settings resolve_settings(const Overrides& overrides, const char* database_url_e
             throw Error("cannot read config file " + file);
         }
         po::options_description keys;
-        keys.add_options()("db", po::value<std::string>())("dir", po::value<std::string>())(
-            "version_table", po::value<std::string>())("runner.db", po::value<std::string>())(
-            "runner.dir", po::value<std::string>())("runner.version_table",
-                                                    po::value<std::string>());
+        for (const std::string prefix : {"", "runner."}) {
+            for (const char* key : {"db", "dir", "version_table", "create"}) {
+                keys.add_options()((prefix + key).c_str(), po::value<std::string>());
+            }
+        }
         po::variables_map vm;
         try {
             po::store(po::parse_config_file(in, keys), vm);
         } catch (const po::error& e) {
             throw Error(file + ": " + e.what() +
-                        " (known keys: db, dir, version_table; optionally under [runner])");
+                        " (known keys: db, dir, version_table, create; optionally under [runner])");
         }
         const std::string base = fs::path(file).parent_path().string();
         const auto get = [&vm](const char* key) -> std::optional<std::string> {
@@ -75,6 +76,12 @@ Settings resolve_settings(const Overrides& overrides, const char* database_url_e
         if (const auto v = get("version_table")) {
             s.version_table = *v;
         }
+        if (const auto v = get("create")) {
+            if (*v != "true" && *v != "false") {
+                throw Error(file + ": create must be 'true' or 'false', not '" + *v + "'");
+            }
+            s.create = *v == "true";
+        }
     } else if (explicit_file) {
         throw Error("config file " + file + " does not exist");
     }
@@ -86,6 +93,9 @@ Settings resolve_settings(const Overrides& overrides, const char* database_url_e
     }
     if (overrides.dir) {
         s.dir = *overrides.dir;
+    }
+    if (overrides.no_create) {
+        s.create = false;
     }
     if (overrides.lock_timeout_seconds) {
         s.lock_timeout_seconds = *overrides.lock_timeout_seconds;

@@ -11,6 +11,7 @@ struct Settings {
     std::string dir = "sql";
     std::string version_table = "runner_version";
     int lock_timeout_seconds = 60;
+    bool create = true;  // false: commands that write refuse a missing database file
 };
 
 struct Overrides {
@@ -18,6 +19,7 @@ struct Overrides {
     std::optional<std::string> dir;
     std::optional<std::string> config_file;  // -c FILE; otherwise runner.ini when present
     std::optional<int> lock_timeout_seconds;
+    bool no_create = false;  // --no-create
 };
 
 // Reads the config file (when given or present) and merges the sources. Relative paths in

@@ -27,11 +27,18 @@ const Settings& Context::settings() {
 const RevisionGraph& Context::graph() {
     if (!graph_) {
         const std::string& dir = settings().dir;
-        RevisionGraph graph(load_migrations(dir));
+        std::vector<std::string> warnings;
+        RevisionGraph graph(load_migrations(dir, &warnings));
+        for (const auto& w : warnings) {
+            err_ << "warning: " << w << "\n";
+        }
         // Projects with a heads manifest (runner init) get new heads reported by git; see HEADS.
         if (const auto manifest = read_heads_manifest(dir)) {
             if (auto problem = heads_manifest_problem(*manifest, heads_manifest_path(dir), graph)) {
-                throw Error(*problem);
+                if (!manifest_warning_only_) {
+                    throw Error(*problem);
+                }
+                err_ << "warning: " << *problem << "\n";
             }
         }
         graph_.emplace(std::move(graph));
@@ -43,10 +50,22 @@ Database& Context::db(OpenMode mode) {
     if (!db_ || (mode == OpenMode::kReadWrite && db_mode_ == OpenMode::kReadOnly)) {
         db_ = open_database(
             settings().db_url, mode,
-            OpenOptions{settings().version_table, settings().lock_timeout_seconds * 1000});
+            OpenOptions{settings().version_table, settings().lock_timeout_seconds * 1000,
+                        settings().create && !forbid_create_});
         db_mode_ = mode;
     }
     return *db_;
+}
+
+Database& Context::reader() {
+    Database& d = db(OpenMode::kReadOnly);
+    if (!d.exists() && !said_missing_) {
+        said_missing_ = true;
+        err_ << "warning: no database at " << d.describe()
+             << ": nothing is applied there (check the path, --db or DATABASE_URL; 'runner "
+                "upgrade' creates it)\n";
+    }
+    return d;
 }
 
 Context::Loaded Context::load(Database& db) {
@@ -109,7 +128,7 @@ AppliedInfo Context::applied_info() {
         return info;
     }
     try {
-        Database& d = db(OpenMode::kReadOnly);
+        Database& d = reader();
         for (auto& record : d.applied()) {
             info.records.emplace(record.revision, std::move(record));
         }

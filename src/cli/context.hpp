@@ -30,10 +30,19 @@ class Context {
     std::ostream& out() { return out_; }
     std::ostream& err() { return err_; }
 
-    // Loads the migrations directory (headers only) once.
+    // Loads the migrations directory (headers only) once; a HEADS manifest that disagrees with
+    // the files (or holds git conflict markers) is an error, or only a warning after
+    // warn_about_manifest() (for `heads`, which people run to resolve exactly that).
     const RevisionGraph& graph();
-    // Opens the database once; read-only opens never create the file.
+    void warn_about_manifest() { manifest_warning_only_ = true; }
+    // Opens the database once; read-only opens never create the file, and read-write opens
+    // refuse a missing file when creating is forbidden (--no-create, create = false).
     Database& db(OpenMode mode);
+    // For commands that only read: the database opened read-only, saying once on stderr when
+    // there is no database file at all (nothing is applied there; a mistyped path?).
+    Database& reader();
+    // For this command only, as --no-create.
+    void forbid_create() { forbid_create_ = true; }
     // What the database records, checked against the files: a revision no file declares is an
     // error.
     struct Loaded {
@@ -73,6 +82,9 @@ class Context {
     AlembicPolicy alembic_policy_ = AlembicPolicy::kNote;
     std::optional<std::vector<std::string>> unadopted_;
     bool alembic_noted_ = false;
+    bool forbid_create_ = false;
+    bool said_missing_ = false;
+    bool manifest_warning_only_ = false;
 };
 
 }  // namespace runner

@@ -26,7 +26,7 @@ int cmd_check(Context& ctx, const Args& args) {
     }
     const bool json = parse_format((*vm)["format"].as<std::string>());
     const RevisionGraph& graph = ctx.graph();
-    Database& db = ctx.db(OpenMode::kReadOnly);
+    Database& db = ctx.reader();
     ctx.set_alembic_policy(Context::AlembicPolicy::kQuiet);
     const auto loaded = ctx.load(db);
     // Alembic manages the database and runner has not adopted it: an error, not "pending".

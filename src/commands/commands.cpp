@@ -116,7 +116,9 @@ std::string multiple_heads_message(const RevisionGraph& graph,
     const std::string arg(argument);
     return "Multiple head revisions are present for given argument '" + arg + "' (" +
            join(shown, "; ") + "); please specify a specific target revision, '<branchname>@" +
-           arg + "' to narrow to a specific head, or 'heads' for all heads";
+           arg +
+           "' to narrow to a specific head, or 'heads' for all heads; or join them first "
+           "with 'runner merge heads -m MESSAGE'";
 }
 
 }  // namespace runner

@@ -21,7 +21,7 @@ int cmd_current(Context& ctx, const Args& args) {
     const bool verbose = (*vm)["verbose"].as<bool>();
     const bool json = parse_format((*vm)["format"].as<std::string>());
     const RevisionGraph& graph = ctx.graph();
-    Database& db = ctx.db(OpenMode::kReadOnly);
+    Database& db = ctx.reader();
     const VersionState state = ctx.state(db);
     if (json) {
         const AppliedInfo info = ctx.applied_info();

@@ -35,6 +35,8 @@ int cmd_heads(Context& ctx, const Args& args) {
         replace_file(path, render_heads_manifest(head_ids(g)));
         ctx.err() << (existed ? "Rewrote " : "Created ") << path << "\n";
     }
+    // People run heads while resolving a HEADS conflict: the manifest is reported, not enforced.
+    ctx.warn_about_manifest();
     const RevisionGraph& graph = refreshed ? *refreshed : ctx.graph();
     const auto& heads =
         (*vm)["resolve-dependencies"].as<bool>() ? graph.real_heads() : graph.heads();

@@ -40,7 +40,7 @@ int cmd_history(Context& ctx, const Args& args) {
     const RevisionGraph& graph = ctx.graph();
     std::vector<Rev> rows;
     if (indicate || json || lower == "current" || upper == "current") {
-        rows = ctx.state(ctx.db(OpenMode::kReadOnly)).rows;
+        rows = ctx.state(ctx.reader()).rows;
     }
     const AppliedInfo info = verbose || json ? ctx.applied_info() : AppliedInfo{};
     const auto revs = with_target(graph, upper.empty() ? "heads" : upper,

@@ -25,7 +25,7 @@ int cmd_show(Context& ctx, const Args& args) {
     const RevisionGraph& graph = ctx.graph();
     std::vector<Rev> revs;
     if (rev == "current") {
-        revs = graph.current_heads(ctx.state(ctx.db(OpenMode::kReadOnly)).rows);
+        revs = graph.current_heads(ctx.state(ctx.reader()).rows);
     } else {
         revs = with_target(graph, rev, [&] { return graph.get_revisions(rev); });
     }

@@ -199,13 +199,28 @@ class Database {
 struct OpenOptions {
     std::string version_table = "runner_version";
     int lock_timeout_ms = 60'000;  // how long to wait for another writer before failing
+    bool create = true;            // false: a read-write open of a missing file fails
 };
 
-// Opens `url`: a path, or sqlite:///relative/path, sqlite:////absolute/path.
+// Where a SQLite database is, as open_database read it from a path or URL.
+struct SqliteLocation {
+    std::string path;        // the file
+    std::string query;       // URI parameters passed on to SQLite ("mode=ro"), or empty
+    bool read_only = false;  // mode=ro: commands that write are refused
+    bool no_create = false;  // mode=ro or mode=rw: a missing file is not created
+    bool memory = false;     // :memory:, mode=memory: refused, it keeps nothing
+};
+
+// Opens `url`: a path, sqlite:///relative/path, sqlite:////absolute/path (also spelled
+// sqlite+pysqlite:// or sqlite+aiosqlite://), or a SQLite URI filename (file:app.db?mode=ro).
+// Parameters: mode=ro|rw|rwc, cache=shared|private, uri=true; any other is refused by name, as
+// is an in-memory database.
 std::unique_ptr<Database> open_database(const std::string& url, OpenMode mode,
                                         const OpenOptions& options);
 
-// Replaces the password in scheme://user:password@host URLs with "***".
+// Replaces every secret in a database URL or connection string with "***": the password in
+// scheme://user:password@host, secret query parameters (?password=, ?sslpassword=, ?token=,
+// ...) and libpq keyword/value `password=...`. Every message that shows a URL uses it.
 std::string mask_secrets(const std::string& url);
 
 // Rolls back unless commit() succeeded. commit() may throw; the destructor never does.

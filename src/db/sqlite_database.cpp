@@ -147,7 +147,7 @@ class SqliteDatabase final : public Database {
 
     std::vector<AppliedRecord> applied() override {
         std::vector<AppliedRecord> out;
-        if (!db_ || !table_exists(table_)) {
+        if (!db_ || !version_table_exists()) {
             return out;
         }
         auto stmt =
@@ -166,7 +166,7 @@ class SqliteDatabase final : public Database {
     }
 
     void ensure_version_table() override {
-        if (tables_ready_ || (table_exists(table_) && table_exists(log_table_))) {
+        if (tables_ready_ || (version_table_exists() && table_exists(log_table_))) {
             tables_ready_ = true;
             return;
         }
@@ -198,7 +198,7 @@ class SqliteDatabase final : public Database {
     }
 
     bool is_applied(const std::string& revision) override {
-        if (!db_ || !(tables_ready_ || table_exists(table_))) {
+        if (!db_ || !(tables_ready_ || version_table_exists())) {
             return false;
         }
         sqlite3_stmt* stmt = cached("SELECT 1 FROM " + table_sql_ + " WHERE revision = ?");
@@ -230,7 +230,7 @@ class SqliteDatabase final : public Database {
     }
 
     void delete_all_applied() override {
-        if (table_exists(table_)) {
+        if (version_table_exists()) {
             exec("DELETE FROM " + table_sql_, "clearing " + table_);
         }
     }
@@ -568,6 +568,45 @@ class SqliteDatabase final : public Database {
         auto stmt = prepare(sql);
         while (step(stmt.get(), doing)) {
         }
+    }
+
+    // Whether the version table exists; throws when a table of that name is not runner's
+    // (Alembic's alembic_version, an application table), instead of failing on its columns.
+    bool version_table_exists() {
+        if (!table_exists(table_)) {
+            return false;
+        }
+        if (version_table_checked_) {
+            return true;
+        }
+        sqlite3_stmt* stmt = cached("SELECT name FROM pragma_table_info(?, 'main') ORDER BY cid");
+        ResetGuard reset{stmt};
+        bind(stmt, 1, table_);
+        std::vector<std::string> columns;
+        while (step(stmt, "reading the columns of " + table_)) {
+            columns.push_back(text(stmt, 0));
+        }
+        for (const char* needed : {"revision", "applied_at", "duration_ms", "checksum", "how"}) {
+            if (std::find(columns.begin(), columns.end(), needed) != columns.end()) {
+                continue;
+            }
+            if (columns == std::vector<std::string>{"version_num"}) {
+                throw Error("the table " + table_ + " in " + shown_ +
+                            " is Alembic's version table, not runner's; set version_table (or "
+                            "drop that setting) to a table runner owns, such as runner_version "
+                            "(adopting an Alembic database is planned, not supported yet)");
+            }
+            std::string shown_columns;
+            for (const auto& c : columns) {
+                shown_columns += (shown_columns.empty() ? "" : ", ") + c;
+            }
+            throw Error("the table " + table_ + " in " + shown_ +
+                        " is not a runner version table (its columns are " + shown_columns +
+                        "); set version_table to a name no other table uses, such as "
+                        "runner_version");
+        }
+        version_table_checked_ = true;
+        return true;
     }
 
     // Whether the failed-migration table has the digest column (tables from before it lack it).
@@ -1150,6 +1189,7 @@ class SqliteDatabase final : public Database {
     int lock_timeout_ms_;
     ScriptGuard guard_;  // what the authorizer lets a script do
     std::vector<std::pair<std::string, std::string>> settings_;  // PRAGMA name -> value at start
+    bool version_table_checked_ = false;
     bool tables_ready_ = false;  // the bookkeeping tables exist (they are never dropped)
     std::unordered_map<std::string, Statement> cache_;  // destroyed before db_ (declared after)
     std::optional<bool> has_foreign_keys_;              // whether any table declares REFERENCES
@@ -1168,12 +1208,23 @@ class SqliteDatabase final : public Database {
 
 }  // namespace
 
-std::unique_ptr<Database> open_sqlite(const std::string& path, const std::string& shown,
+std::unique_ptr<Database> open_sqlite(const SqliteLocation& where, const std::string& shown,
                                       OpenMode mode, const OpenOptions& options) {
+    const std::string& path = where.path;
+    if (mode == OpenMode::kReadWrite && where.read_only) {
+        throw Error("database " + shown +
+                    " is opened read-only (mode=ro), and this command writes; drop mode=ro");
+    }
     struct stat st {};
     const bool exists = ::stat(path.c_str(), &st) == 0;
     if (exists && S_ISDIR(st.st_mode)) {
         throw Error("database " + shown + " is a directory, not an SQLite file");
+    }
+    if (!exists && mode == OpenMode::kReadWrite && (!options.create || where.no_create)) {
+        throw Error("no database at " + shown + ", and " +
+                    (where.no_create ? std::string("mode=rw")
+                                     : std::string("--no-create (or 'create = false')")) +
+                    " forbids creating one; check the path, --db or DATABASE_URL");
     }
     if (!exists && mode == OpenMode::kReadOnly) {
         return std::make_unique<SqliteDatabase>(Connection(), path, shown, options.version_table,
@@ -1205,10 +1256,27 @@ std::unique_ptr<Database> open_sqlite(const std::string& path, const std::string
     if (mode == OpenMode::kReadWrite) {
         flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     } else {
-        flags |= hot_journal ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
+        flags |= hot_journal && !where.read_only ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
+    }
+    std::string name = path;
+    if (!where.query.empty()) {
+        // A URI filename carries the parameters; the path is escaped so it reads back as is.
+        name = "file:";
+        for (const char c : path) {
+            if (c == '%' || c == '?' || c == '#') {
+                static constexpr char kHex[] = "0123456789ABCDEF";
+                name += '%';
+                name += kHex[(static_cast<unsigned char>(c) >> 4) & 0xf];
+                name += kHex[static_cast<unsigned char>(c) & 0xf];
+            } else {
+                name += c;
+            }
+        }
+        name += "?" + where.query;
+        flags |= SQLITE_OPEN_URI;
     }
     sqlite3* raw = nullptr;
-    const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+    const int rc = sqlite3_open_v2(name.c_str(), &raw, flags, nullptr);
     Connection db(raw);  // owns the handle even when opening failed
     if (rc != SQLITE_OK) {
         const std::string why = db ? sqlite3_errmsg(db.get()) : sqlite3_errstr(rc);

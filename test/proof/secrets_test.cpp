@@ -117,14 +117,9 @@ BOOST_AUTO_TEST_CASE(passwords_in_other_url_shapes_are_never_printed) {
     }
 }
 
-// KNOWN BUG, kept failing on purpose: the masking looks for "user:password@" only before the
-// first '/' or '@' after "://", and never at the query string. So these passwords are printed in
-// full (or in part) by every command that opens the database:
-//   - a '/' in the password: SQLAlchemy's URL parser (password = [^@]*) reads
-//     "alice:s3/cr3t@db.example" as user alice, password s3/cr3t; runner prints it unmasked;
-//   - libpq's documented `?password=` parameter;
-//   - an unencoded '@' in the password: masked only up to the first '@', so "s3cr3t" shows.
-BOOST_AUTO_TEST_CASE(bug_passwords_with_a_slash_an_at_sign_or_in_the_query_are_printed) {
+// Passwords holding a '/', a raw '@' or given as libpq's `?password=` parameter: the userinfo
+// runs to the last '@', and secret query parameters are masked too.
+BOOST_AUTO_TEST_CASE(passwords_with_a_slash_an_at_sign_or_in_the_query_are_never_printed) {
     Project p;
     p.write_chain({"aaaa0001"});
     for (const std::string url : {

@@ -7,6 +7,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace runner {
 namespace {
@@ -27,10 +28,10 @@ std::string error_of(std::string_view text) {
 BOOST_AUTO_TEST_SUITE(header_end)
 
 BOOST_AUTO_TEST_CASE(a_free_comment_right_under_the_header_ends_it) {
-    for (const std::string comment :
-         {"-- Note: keep this in sync with the app", "-- TODO: drop the old column later",
-          "-- https://tracker.example.com/T-12", "-- note: adds t", "-- see-also: 0003",
-          "-- Reviewed-by: ops", "-- FIXME: slow on big tables"}) {
+    for (const std::string& comment : std::vector<std::string>{
+             "-- Note: keep this in sync with the app", "-- TODO: drop the old column later",
+             "-- https://tracker.example.com/T-12", "-- note: adds t", "-- see-also: 0003",
+             "-- Reviewed-by: ops", "-- FIXME: slow on big tables"}) {
         BOOST_TEST_CONTEXT(comment) {
             const Header h = parse_header(
                 "-- revision: abc\n-- down_revision: p\n" + comment + "\nCREATE TABLE t (x);\n",
