@@ -35,7 +35,8 @@ const RevisionGraph& Context::graph() {
         // Projects with a heads manifest (runner init) get new heads reported by git; see HEADS.
         if (const auto manifest = read_heads_manifest(dir)) {
             if (auto problem = heads_manifest_problem(*manifest, heads_manifest_path(dir), graph)) {
-                if (!manifest_warning_only_) {
+                if (!manifest_warning_only_ ||
+                    problem->find(" has git conflict markers") == std::string::npos) {
                     throw Error(*problem);
                 }
                 err_ << "warning: " << *problem << "\n";

@@ -31,8 +31,8 @@ class Context {
     std::ostream& err() { return err_; }
 
     // Loads the migrations directory (headers only) once; a HEADS manifest that disagrees with
-    // the files (or holds git conflict markers) is an error, or only a warning after
-    // warn_about_manifest() (for `heads`, which people run to resolve exactly that).
+    // the files (or holds git conflict markers) is an error; git conflict markers are only a
+    // warning after warn_about_manifest() (for `heads`, which people run to resolve them).
     const RevisionGraph& graph();
     void warn_about_manifest() { manifest_warning_only_ = true; }
     // Opens the database once; read-only opens never create the file, and read-write opens

@@ -16,9 +16,7 @@ int cmd_downgrade(Context& ctx, const Args& args) {
     po::positional_options_description positional;
     positional.add("target", 1);
     const auto vm = parse_args(
-        ctx, args,
-        "downgrade [--sql] [--atomic] [--backup] [--resume] [--allow-drift] [--no-create] "
-        "[--format json] TARGET",
+        ctx, args, "downgrade [--sql] [--atomic] [--backup] [--resume] [--format json] TARGET",
         "Revert applied migrations above the target, newest first, each in its own transaction.\n"
         "TARGET: -N, REV (or a unique prefix), base, LABEL@base, LABEL@-N, REV-N.",
         options, arguments, positional);

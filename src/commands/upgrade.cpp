@@ -16,9 +16,7 @@ int cmd_upgrade(Context& ctx, const Args& args) {
     po::positional_options_description positional;
     positional.add("target", 1);
     const auto vm = parse_args(
-        ctx, args,
-        "upgrade [--sql] [--atomic] [--backup] [--resume] [--allow-drift] [--no-create] [--format "
-        "json] TARGET",
+        ctx, args, "upgrade [--sql] [--atomic] [--backup] [--resume] [--format json] TARGET",
         "Apply every migration the target needs that the database lacks, oldest first, each in "
         "its\n"
         "own transaction. TARGET: head, heads, REV (or a unique prefix), LABEL@head, +N, REV+N.",

@@ -321,7 +321,8 @@ BOOST_AUTO_TEST_CASE(passwords_in_database_urls_are_never_printed) {
     BOOST_TEST(runs[0].second.exit_code == 1);
     BOOST_TEST(runs[0].second.err ==
                "runner: error: database URL 'postgresql://u:***@h/db' uses 'postgresql', which "
-               "this runner does not support yet (only sqlite)\n");
+               "this runner does not support yet (only sqlite, also written sqlite+pysqlite or "
+               "sqlite+aiosqlite)\n");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

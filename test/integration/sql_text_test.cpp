@@ -144,7 +144,7 @@ BOOST_AUTO_TEST_CASE(crlf_and_lf_versions_of_a_migration_record_the_same_checksu
 
     const auto sum = query_column(lf.db(), "SELECT checksum FROM runner_version");
     BOOST_REQUIRE_EQUAL(sum.size(), 1U);
-    BOOST_TEST(starts_with(sum[0], "sha256:"), sum[0]);
+    BOOST_TEST(starts_with(sum[0], "sql-sha256:"), sum[0]);
     BOOST_TEST(query_column(windows.db(), "SELECT checksum FROM runner_version") == sum,
                boost::test_tools::per_element());
 }
