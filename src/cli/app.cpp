@@ -8,7 +8,9 @@
 
 #include <boost/program_options.hpp>
 
+#include "cli/output.hpp"
 #include "commands/commands.hpp"
+#include "util/json.hpp"
 
 namespace runner {
 namespace po = boost::program_options;
@@ -43,7 +45,60 @@ void print_help(std::ostream& out) {
         << "\nRun 'runner COMMAND --help' for a command's options.\n\n"
            "Exit codes: 0 success, 1 error (bad file, bad target, database error), 2 usage error;\n"
            "'runner check' also: 3 migrations pending, 4 applied migrations edited (drift),\n"
-           "5 a non-transactional migration stopped part-way (--resume, or 'runner resolve').\n";
+           "5 a non-transactional migration stopped part-way (--resume, or 'runner resolve');\n"
+           "any command: 6 timed out waiting for a lock another process holds (--lock-timeout).\n";
+}
+
+// Whether the command's arguments ask for --format json.
+bool wants_json(const Args& args) {
+    for (std::size_t k = 0; k < args.size(); ++k) {
+        if (args[k] == "--format=json" ||
+            (args[k] == "--format" && k + 1 < args.size() && args[k + 1] == "json")) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// Runs one command with stdout and stderr behind OutputBufs. With --format json, an error
+// before the command printed anything is reported as one JSON document on stdout too, so a
+// pipeline always has exactly one document to parse; main() still prints it on stderr.
+int run_command(const Command& command, const Args& args, const Overrides& o, std::ostream& out,
+                std::ostream& err) {
+    OutputBuf out_buf(out.rdbuf(), true);
+    OutputBuf raw_buf(out.rdbuf(), false);
+    OutputBuf err_buf(err.rdbuf(), true);
+    std::ostream safe_out(&out_buf);
+    std::ostream raw_out(&raw_buf);
+    std::ostream safe_err(&err_buf);
+    const auto report = [&](const std::string& message, int exit_code) {
+        if (wants_json(args) && out_buf.written() + raw_buf.written() == 0) {
+            safe_out << JsonObject()
+                            .add("command", command.name)
+                            .add("ok", false)
+                            .add("error", message)
+                            .add("exit_code", exit_code)
+                            .str()
+                     << "\n";
+        }
+    };
+    try {
+        Context ctx(o, std::getenv("DATABASE_URL"), safe_out, safe_err, raw_out);
+        const int code = command.run(ctx, args);
+        safe_out.flush();
+        safe_err.flush();
+        raw_out.flush();
+        if (!safe_out || !raw_out) {
+            out.setstate(std::ios::badbit);
+        }
+        return code;
+    } catch (const Error& e) {
+        report(e.what(), e.exit_code());
+        throw;
+    } catch (const std::exception& e) {
+        report(e.what(), kExitError);
+        throw;
+    }
 }
 
 }  // namespace
@@ -100,8 +155,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
                 }
                 o.lock_timeout_seconds = seconds;
             }
-            Context ctx(o, std::getenv("DATABASE_URL"), out, err);
-            return c.run(ctx, args);
+            return run_command(c, args, o, out, err);
         }
     }
     throw UsageError("unknown command '" + name + "' (see runner --help)");

@@ -10,12 +10,13 @@
 namespace runner {
 
 Context::Context(Overrides overrides, const char* database_url_env, std::ostream& out,
-                 std::ostream& err)
+                 std::ostream& err, std::ostream& raw_out)
     : overrides_(std::move(overrides)),
       database_url_env_(database_url_env != nullptr ? database_url_env : ""),
       have_env_(database_url_env != nullptr),
       out_(out),
-      err_(err) {}
+      err_(err),
+      raw_out_(raw_out) {}
 
 const Settings& Context::settings() {
     if (!settings_) {

@@ -21,14 +21,16 @@ inline constexpr const char* kAlembicVersionTable = "alembic_version";
 class Context {
   public:
     // Settings are resolved on first use, so `COMMAND --help` works even with a broken config.
-    Context(Overrides overrides, const char* database_url_env, std::ostream& out,
-            std::ostream& err);
+    // `raw_out` is stdout unescaped, for SQL scripts that must reach the file byte for byte.
+    Context(Overrides overrides, const char* database_url_env, std::ostream& out, std::ostream& err,
+            std::ostream& raw_out);
 
     const Settings& settings();
     // The global options as given on the command line (before any config file or environment).
     const Overrides& overrides() const { return overrides_; }
     std::ostream& out() { return out_; }
     std::ostream& err() { return err_; }
+    std::ostream& raw_out() { return raw_out_; }
 
     // Loads the migrations directory (headers only) once; a HEADS manifest that disagrees with
     // the files (or holds git conflict markers) is an error; git conflict markers are only a
@@ -76,6 +78,7 @@ class Context {
     std::optional<Settings> settings_;
     std::ostream& out_;
     std::ostream& err_;
+    std::ostream& raw_out_;
     std::optional<RevisionGraph> graph_;
     std::unique_ptr<Database> db_;
     OpenMode db_mode_ = OpenMode::kReadOnly;

@@ -16,6 +16,12 @@ std::vector<std::string> ids(const RevisionGraph& graph, const std::vector<Rev>&
     return out;
 }
 
+// How many of the oldest entries the log limit leaves out.
+std::size_t omitted_log_entries(const AppliedInfo& info, const std::vector<LogEntry>& entries) {
+    return info.log_limit != 0 && entries.size() > info.log_limit ? entries.size() - info.log_limit
+                                                                  : 0;
+}
+
 }  // namespace
 
 std::string point_markers(const RevisionGraph& graph, Rev r) {
@@ -109,7 +115,13 @@ std::string log_entry(const RevisionGraph& graph, Rev r, bool current, const App
             text += "Applied: no\n";
         }
         if (const auto log = applied->log.find(m.revision); log != applied->log.end()) {
-            for (const auto& e : log->second) {
+            const std::size_t earlier = omitted_log_entries(*applied, log->second);
+            if (earlier > 0) {
+                text += "Log: ... " + std::to_string(earlier) +
+                        " earlier entries not shown (--log-limit 0 shows all)\n";
+            }
+            for (std::size_t i = earlier; i < log->second.size(); ++i) {
+                const LogEntry& e = log->second[i];
                 text += "Log: " + e.at + " UTC " + e.action;
                 if (!e.user.empty() || !e.host.empty()) {
                     text += " by " + e.user + (e.host.empty() ? "" : "@" + e.host);
@@ -171,8 +183,11 @@ std::string revision_json(const RevisionGraph& graph, Rev r, const AppliedInfo* 
         o.add("applied", applied->applied[r] != 0);
     }
     std::vector<std::string> log;
+    std::size_t earlier = 0;
     if (const auto it = applied->log.find(m.revision); it != applied->log.end()) {
-        for (const auto& e : it->second) {
+        earlier = omitted_log_entries(*applied, it->second);
+        for (std::size_t i = earlier; i < it->second.size(); ++i) {
+            const LogEntry& e = it->second[i];
             log.push_back(JsonObject()
                               .add("at", e.at)
                               .add("action", e.action)
@@ -184,6 +199,9 @@ std::string revision_json(const RevisionGraph& graph, Rev r, const AppliedInfo* 
         }
     }
     o.add_raw("log", json_array(log));
+    if (earlier > 0) {
+        o.add("log_omitted", static_cast<std::int64_t>(earlier));
+    }
     return o.str();
 }
 

@@ -34,6 +34,7 @@ struct AppliedInfo {
     std::map<std::string, AppliedRecord> records;
     std::map<std::string, std::vector<LogEntry>> log;  // audit entries per revision, oldest first
     RevSet applied;                                    // including revisions implied by later ones
+    std::size_t log_limit = 0;  // the newest entries shown per revision; 0 shows all
 };
 
 // Alembic's Script.log_entry, plus the down path and, when known, whether and when it ran.

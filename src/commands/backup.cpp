@@ -9,12 +9,16 @@ namespace po = boost::program_options;
 
 int cmd_backup(Context& ctx, const Args& args) {
     po::options_description options("Options");
-    options.add_options()("to", po::value<std::string>(),
-                          "the backup file (default: DB.backup-YYYYmmdd-HHMMSS beside it)");
+    options.add_options()(
+        "to", po::value<std::string>(),
+        "the backup file, which must not exist (default: DB.backup-YYYYmmdd-HHMMSS beside "
+        "it, with -2, -3, ... added when that name is taken)");
     const auto vm =
         parse_args(ctx, args, "backup [--to FILE]",
-                   "Copy the database with SQLite's online backup API (consistent while "
-                   "other connections write; works in WAL mode). Prints the path.",
+                   "Copy the database with SQLite's online backup API in one step under a read "
+                   "lock (consistent\nwhile other connections write, done in bounded time; "
+                   "works in WAL mode). The copy gets its\nname only when complete. Prints the "
+                   "path.",
                    options);
     if (!vm) {
         return kExitOk;
@@ -23,9 +27,9 @@ int cmd_backup(Context& ctx, const Args& args) {
     if (!db.exists()) {
         throw Error("cannot back up " + db.describe() + ": it does not exist");
     }
-    const std::string path =
-        vm->count("to") != 0 ? (*vm)["to"].as<std::string>() : default_backup_path(db.file_path());
-    db.backup_to(path);
+    const bool named = vm->count("to") != 0;
+    const std::string path = named ? db.backup_to((*vm)["to"].as<std::string>(), false)
+                                   : db.backup_to(default_backup_path(db.file_path()), true);
     ctx.out() << path << "\n";
     return kExitOk;
 }

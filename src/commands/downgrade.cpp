@@ -40,7 +40,7 @@ int cmd_downgrade(Context& ctx, const Args& args) {
         });
         const std::string to = range->upper.empty() ? "base" : range->upper;
         const auto plan = with_target(graph, to, [&] { return plan_downgrade(graph, from, to); });
-        ctx.out() << offline_script(
+        ctx.raw_out() << offline_script(
             graph, ctx.db(OpenMode::kReadOnly), plan.steps, Direction::kDowngrade,
             OfflineOptions{atomic, "runner downgrade " + target + " --sql"}, current_identity());
         return kExitOk;

@@ -15,9 +15,11 @@ int cmd_history(Context& ctx, const Args& args) {
                           "LOWER:UPPER, e.g. base:head, -3:, current:, a:b")(
         "verbose,v", po::bool_switch(), "show each revision in full, with whether it is applied")(
         "indicate-current,i", po::bool_switch(), "mark the database's current revision(s)")(
+        "log-limit", po::value<int>()->default_value(10),
+        "with -v or json: the newest N audit-log entries per revision (0: all)")(
         "format", po::value<std::string>()->default_value("text"),
         "text or json (json includes what the database records, when reachable)");
-    const auto vm = parse_args(ctx, args, "history [-v] [-i] [-r LOWER:UPPER]",
+    const auto vm = parse_args(ctx, args, "history [-v] [-i] [-r LOWER:UPPER] [--log-limit N]",
                                "List revisions, newest first.", options);
     if (!vm) {
         return kExitOk;
@@ -42,7 +44,12 @@ int cmd_history(Context& ctx, const Args& args) {
     if (indicate || json || lower == "current" || upper == "current") {
         rows = ctx.state(ctx.reader()).rows;
     }
-    const AppliedInfo info = verbose || json ? ctx.applied_info() : AppliedInfo{};
+    const int log_limit = (*vm)["log-limit"].as<int>();
+    if (log_limit < 0) {
+        throw UsageError("--log-limit takes a number of entries, 0 for all");
+    }
+    AppliedInfo info = verbose || json ? ctx.applied_info() : AppliedInfo{};
+    info.log_limit = static_cast<std::size_t>(log_limit);
     const auto revs = with_target(graph, upper.empty() ? "heads" : upper,
                                   [&] { return history_range(graph, rows, lower, upper); });
     if (json) {

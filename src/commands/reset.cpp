@@ -26,14 +26,31 @@ int cmd_reset(Context& ctx, const Args& args) {
     const bool json = parse_format((*vm)["format"].as<std::string>());
     const RevisionGraph& graph = ctx.graph();
     ctx.set_alembic_policy(Context::AlembicPolicy::kRefuse);
-    auto loaded = ctx.load(ctx.db(OpenMode::kReadOnly));
-    const auto down = plan_downgrade(graph, loaded.state, "base");
-    run_plan(ctx, loaded, down.steps,
-             PlanRequest{Direction::kDowngrade, "base", false, true, false, json});
-    loaded = ctx.load(ctx.db(OpenMode::kReadOnly));
-    const auto up = plan_upgrade(graph, loaded.state, "heads");
-    return run_plan(ctx, loaded, up,
-                    PlanRequest{Direction::kUpgrade, "heads", false, false, false, json});
+    // One report for both halves: a pipeline parses one JSON document.
+    PlanReport report;
+    try {
+        auto loaded = ctx.load(ctx.db(OpenMode::kReadOnly));
+        const auto down = plan_downgrade(graph, loaded.state, "base");
+        execute_plan(ctx, loaded, down.steps,
+                     PlanRequest{Direction::kDowngrade, "base", false, true, false, json}, report);
+        loaded = ctx.load(ctx.db(OpenMode::kReadOnly));
+        const auto up = plan_upgrade(graph, loaded.state, "heads");
+        execute_plan(ctx, loaded, up,
+                     PlanRequest{Direction::kUpgrade, "heads", false, false, false, json}, report);
+    } catch (const Error& e) {
+        if (json) {
+            ctx.out() << plan_json(graph, "reset", "heads", ctx.db(OpenMode::kReadOnly).describe(),
+                                   report, &e)
+                      << "\n";
+        }
+        throw;
+    }
+    if (json) {
+        ctx.out() << plan_json(graph, "reset", "heads", ctx.db(OpenMode::kReadOnly).describe(),
+                               report, nullptr)
+                  << "\n";
+    }
+    return kExitOk;
 }
 
 }  // namespace runner

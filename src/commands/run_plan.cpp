@@ -10,13 +10,13 @@
 #include "util/text.hpp"
 
 namespace runner {
-namespace {
+namespace {}  // namespace
 
-std::string result_json(const RevisionGraph& graph, Database& db, const PlanRequest& request,
-                        const std::vector<StepReport>& done, const std::string& backup,
-                        const std::string& error, bool nothing_to_do) {
+std::string plan_json(const RevisionGraph& graph, const std::string& command,
+                      const std::string& target, const std::string& database,
+                      const PlanReport& report, const Error* error) {
     std::vector<std::string> steps;
-    for (const auto& s : done) {
+    for (const auto& s : report.steps) {
         const Migration& m = graph.migration(s.rev);
         steps.push_back(JsonObject()
                             .add("revision", m.revision)
@@ -28,26 +28,25 @@ std::string result_json(const RevisionGraph& graph, Database& db, const PlanRequ
                             .str());
     }
     JsonObject out;
-    out.add("command", direction_name(request.direction))
-        .add("target", request.target)
-        .add("database", db.describe())
-        .add("ok", error.empty())
-        .add("nothing_to_do", nothing_to_do)
+    out.add("command", command)
+        .add("target", target)
+        .add("database", database)
+        .add("ok", error == nullptr)
+        .add("nothing_to_do", error == nullptr && report.nothing_to_do)
         .add_raw("steps", json_array(steps));
-    if (backup.empty()) {
+    if (report.backup.empty()) {
         out.add_null("backup");
     } else {
-        out.add("backup", backup);
+        out.add("backup", report.backup);
     }
-    if (error.empty()) {
+    if (error == nullptr) {
         out.add_null("error");
     } else {
-        out.add("error", error);
+        out.add("error", error->what());
     }
+    out.add("exit_code", error == nullptr ? kExitOk : error->exit_code());
     return out.str();
 }
-
-}  // namespace
 
 boost::program_options::options_description plan_options() {
     namespace po = boost::program_options;
@@ -82,8 +81,8 @@ std::string default_backup_path(const std::string& db_file) {
     return db_file + ".backup-" + buf;
 }
 
-int run_plan(Context& ctx, const Context::Loaded& loaded, const std::vector<Rev>& steps,
-             const PlanRequest& request) {
+void execute_plan(Context& ctx, const Context::Loaded& loaded, const std::vector<Rev>& steps,
+                  const PlanRequest& request, PlanReport& report) {
     const RevisionGraph& graph = ctx.graph();
     const bool up = request.direction == Direction::kUpgrade;
     std::vector<Renewal> renewals;
@@ -121,16 +120,15 @@ int run_plan(Context& ctx, const Context::Loaded& loaded, const std::vector<Rev>
     }
     Database& reader = ctx.db(OpenMode::kReadOnly);
     if (steps.empty()) {
-        if (request.json) {
-            ctx.out() << result_json(graph, reader, request, {}, "", "", true) << "\n";
-        } else {
+        if (!request.json) {
             ctx.err() << "Nothing to " << direction_name(request.direction) << ": "
                       << reader.describe()
                       << (up ? " already has every migration '" : " has nothing applied above '")
                       << request.target << (up ? "' needs\n" : "'\n");
         }
-        return kExitOk;
+        return;
     }
+    report.nothing_to_do = false;
     if (request.atomic) {
         for (const Rev r : steps) {
             const Migration& m = graph.migration(r);
@@ -140,12 +138,10 @@ int run_plan(Context& ctx, const Context::Loaded& loaded, const std::vector<Rev>
             }
         }
     }
-    std::string backup;
     if (request.backup) {
         if (reader.exists()) {
-            backup = default_backup_path(reader.file_path());
-            reader.backup_to(backup);
-            ctx.err() << "Backed up " << reader.describe() << " to " << backup << "\n";
+            report.backup = reader.backup_to(default_backup_path(reader.file_path()), true);
+            ctx.err() << "Backed up " << reader.describe() << " to " << report.backup << "\n";
         } else {
             ctx.err() << "No backup taken: " << reader.describe() << " does not exist yet\n";
         }
@@ -161,18 +157,33 @@ int run_plan(Context& ctx, const Context::Loaded& loaded, const std::vector<Rev>
     Executor executor(graph, db, ctx.err(), who);
     try {
         executor.run(steps, request.direction, RunOptions{request.atomic, request.resume});
+    } catch (...) {
+        if (!request.atomic) {  // under --atomic nothing was kept
+            report.steps.insert(report.steps.end(), executor.completed().begin(),
+                                executor.completed().end());
+        }
+        throw;
+    }
+    report.steps.insert(report.steps.end(), executor.completed().begin(),
+                        executor.completed().end());
+}
+
+int run_plan(Context& ctx, const Context::Loaded& loaded, const std::vector<Rev>& steps,
+             const PlanRequest& request) {
+    PlanReport report;
+    try {
+        execute_plan(ctx, loaded, steps, request, report);
     } catch (const Error& e) {
         if (request.json) {
-            ctx.out() << result_json(
-                             graph, db, request,
-                             request.atomic ? std::vector<StepReport>{} : executor.completed(),
-                             backup, e.what(), false)
+            ctx.out() << plan_json(ctx.graph(), direction_name(request.direction), request.target,
+                                   ctx.db(OpenMode::kReadOnly).describe(), report, &e)
                       << "\n";
         }
         throw;
     }
     if (request.json) {
-        ctx.out() << result_json(graph, db, request, executor.completed(), backup, "", false)
+        ctx.out() << plan_json(ctx.graph(), direction_name(request.direction), request.target,
+                               ctx.db(OpenMode::kReadOnly).describe(), report, nullptr)
                   << "\n";
     }
     return kExitOk;

@@ -28,13 +28,29 @@ boost::program_options::options_description plan_options();
 // Reads what plan_options() gave besides the PlanRequest fields: --no-create.
 void apply_plan_options(Context& ctx, const boost::program_options::variables_map& vm);
 
+// What running one or more plans did, for the JSON report.
+struct PlanReport {
+    std::vector<StepReport> steps;  // completed and kept (none of a failed --atomic plan)
+    std::string backup;             // the backup taken, if any
+    bool nothing_to_do = true;
+};
+
 // Refuses on drift (unless allow_drift) or on failed non-transactional migrations in the plan
-// (unless resuming), takes a backup when asked, runs the plan, and reports (text on stderr, or JSON
-// on stdout).
+// (unless resuming), takes a backup when asked, and runs the plan, adding what it did to `report`
+// (also when it throws). Progress and, in text mode, "Nothing to ..." go to stderr.
+void execute_plan(Context& ctx, const Context::Loaded& loaded, const std::vector<Rev>& steps,
+                  const PlanRequest& request, PlanReport& report);
+
+// execute_plan, then the JSON report on stdout when asked for (on failure too).
 int run_plan(Context& ctx, const Context::Loaded& loaded, const std::vector<Rev>& steps,
              const PlanRequest& request);
 
-// "<db file>.backup-YYYYmmdd-HHMMSS" in local time.
+// "<db file>.backup-YYYYmmdd-HHMMSS" in local time (backup_to adds -2, -3, ... when taken).
 std::string default_backup_path(const std::string& db_file);
+
+// The JSON report of upgrade, downgrade and reset; `error` is null on success.
+std::string plan_json(const RevisionGraph& graph, const std::string& command,
+                      const std::string& target, const std::string& database,
+                      const PlanReport& report, const Error* error);
 
 }  // namespace runner

@@ -44,9 +44,9 @@ int cmd_upgrade(Context& ctx, const Args& args) {
             from = ctx.state(ctx.db(OpenMode::kReadOnly));
         }
         const auto steps = with_target(graph, to, [&] { return plan_upgrade(graph, from, to); });
-        ctx.out() << offline_script(graph, ctx.db(OpenMode::kReadOnly), steps, Direction::kUpgrade,
-                                    OfflineOptions{atomic, "runner upgrade " + target + " --sql"},
-                                    current_identity());
+        ctx.raw_out() << offline_script(
+            graph, ctx.db(OpenMode::kReadOnly), steps, Direction::kUpgrade,
+            OfflineOptions{atomic, "runner upgrade " + target + " --sql"}, current_identity());
         return kExitOk;
     }
     if (target.find(':') != std::string::npos) {

@@ -118,6 +118,8 @@ class Database {
     // What the user named, safe to print (passwords masked).
     virtual std::string describe() const = 0;
 
+    // Whether runner's bookkeeping tables exist (runner has recorded something here before).
+    virtual bool has_bookkeeping() = 0;
     // Applied revisions, oldest first; empty when the version table does not exist.
     virtual std::vector<AppliedRecord> applied() = 0;
     // Creates the version table when missing (inside the current transaction, if any).
@@ -134,6 +136,10 @@ class Database {
     virtual std::optional<std::vector<std::string>> alembic_versions(const std::string& table) = 0;
     // Drops that table (inside the current transaction).
     virtual void drop_alembic_table(const std::string& table) = 0;
+
+    // Replaces the duration recorded by the step `entry` logged (its audit-log row and, for an
+    // upgrade, its version-table row) with `ms`: the duration measured once its commit was done.
+    virtual void correct_duration(const LogEntry& entry, std::int64_t ms) = 0;
 
     // The audit log, oldest first (empty when there is none).
     virtual std::vector<LogEntry> log() = 0;
@@ -155,9 +161,11 @@ class Database {
     // Foreign-key violations in the current state, at most `limit` of them.
     virtual std::vector<ForeignKeyViolation> foreign_key_violations(int limit, FkScope scope) = 0;
 
-    // Copies the whole database to `path` consistently while others may write (SQLite's online
-    // backup API). Throws when `path` exists.
-    virtual void backup_to(const std::string& path) = 0;
+    // Copies the whole database consistently while others may write, in bounded time, waiting
+    // for a lock at most the lock timeout. The copy is complete before it gets its name: `path`,
+    // or with `unique` the first free one of path, path-2, path-3, ... (never an existing
+    // file; without `unique` an existing `path` is an error). Returns the name used.
+    virtual std::string backup_to(const std::string& path, bool unique) = 0;
     // The database file, for naming backups.
     virtual std::string file_path() const = 0;
     // Whether the database file exists (read-only opens of a missing file read as empty).

@@ -1,6 +1,8 @@
 // The lock every runner takes on the database file itself; see file_lock.hpp.
 #include "db/file_lock.hpp"
 
+#include "db/lock_probe.hpp"
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -12,6 +14,7 @@
 #include <cstring>
 #include <thread>
 
+#include "db/lock_probe.hpp"
 #include "util/error.hpp"
 
 namespace runner {
@@ -78,9 +81,10 @@ DatabaseFileLock::DatabaseFileLock(const std::string& path, const std::string& s
             ::close(fd_);
             fd_ = -1;
             if (error == EWOULDBLOCK) {
-                throw Error("timed out after " + std::to_string(timeout_ms / 1000) +
-                            " s waiting for another runner that is writing to " + shown +
-                            " (raise --lock-timeout to wait longer)");
+                throw LockTimeoutError("timed out after " + std::to_string(timeout_ms / 1000) +
+                                       " s waiting for another runner that is writing to " + shown +
+                                       flock_holder(path) +
+                                       " (raise --lock-timeout to wait longer)");
             }
             throw Error("cannot lock database " + shown + ": " + std::strerror(error));
         }

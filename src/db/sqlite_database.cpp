@@ -18,6 +18,8 @@
 
 #include "db/database.hpp"
 #include "db/file_lock.hpp"
+#include "db/lock_probe.hpp"
+#include "db/sqlite_backup.hpp"
 #include "db/sqlite_guard.hpp"
 #include "db/sqlite_script.hpp"
 #include "util/text.hpp"
@@ -145,6 +147,10 @@ class SqliteDatabase final : public Database {
     std::string file_path() const override { return path_; }
     bool exists() const override { return db_ != nullptr; }
 
+    bool has_bookkeeping() override {
+        return db_ && table_exists(table_) && table_exists(log_table_);
+    }
+
     std::vector<AppliedRecord> applied() override {
         std::vector<AppliedRecord> out;
         if (!db_ || !version_table_exists()) {
@@ -260,6 +266,33 @@ class SqliteDatabase final : public Database {
 
     void drop_alembic_table(const std::string& table) override {
         exec("DROP TABLE main." + quote_identifier(table), "dropping Alembic's table " + table);
+    }
+
+    void correct_duration(const LogEntry& e, std::int64_t ms) override {
+        // The rows this run wrote: same revision, action, time and duration (another run may
+        // have logged the same revision since).
+        const bool upgrade = e.action == "upgrade";
+        for (const auto& sql :
+             {"UPDATE " + log_table_sql_ +
+                  " SET duration_ms = ? WHERE revision = ? AND at = ? AND duration_ms = ? AND "
+                  "action = ?",
+              upgrade ? "UPDATE " + table_sql_ +
+                            " SET duration_ms = ? WHERE revision = ? AND applied_at = ? AND "
+                            "duration_ms = ?"
+                      : std::string()}) {
+            if (sql.empty()) {
+                continue;
+            }
+            auto stmt = prepare(sql);
+            sqlite3_bind_int64(stmt.get(), 1, ms);
+            bind(stmt.get(), 2, e.revision);
+            bind(stmt.get(), 3, e.at);
+            sqlite3_bind_int64(stmt.get(), 4, e.duration_ms);
+            if (sqlite3_bind_parameter_count(stmt.get()) == 5) {
+                bind(stmt.get(), 5, e.action);
+            }
+            step(stmt.get(), "recording the duration of " + e.revision);
+        }
     }
 
     std::vector<LogEntry> log() override {
@@ -421,46 +454,9 @@ class SqliteDatabase final : public Database {
         return out;
     }
 
-    void backup_to(const std::string& path) override {
-        struct stat st {};
-        if (::stat(path.c_str(), &st) == 0) {
-            throw Error("backup file " + path + " already exists; not overwriting it");
-        }
-        sqlite3* raw = nullptr;
-        const int rc = sqlite3_open_v2(path.c_str(), &raw,
-                                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
-        Connection dest(raw);
-        if (rc != SQLITE_OK) {
-            throw Error("cannot create backup file " + path + ": " +
-                        (dest ? sqlite3_errmsg(dest.get()) : sqlite3_errstr(rc)));
-        }
-        struct BackupFinisher {
-            void operator()(sqlite3_backup* b) const noexcept { sqlite3_backup_finish(b); }
-        };
-        std::unique_ptr<sqlite3_backup, BackupFinisher> backup(
-            sqlite3_backup_init(dest.get(), "main", db_.get(), "main"));
-        if (!backup) {
-            const std::string why = sqlite3_errmsg(dest.get());
-            dest.reset();
-            std::remove(path.c_str());
-            throw Error("cannot back up " + shown_ + " to " + path + ": " + why);
-        }
-        int step_rc;
-        // Copy in chunks so writers are not locked out for the whole copy; a source change
-        // restarts the copy, which still ends consistent.
-        while ((step_rc = sqlite3_backup_step(backup.get(), 1024)) == SQLITE_OK ||
-               step_rc == SQLITE_BUSY || step_rc == SQLITE_LOCKED) {
-            if (step_rc != SQLITE_OK) {
-                sqlite3_sleep(20);
-            }
-        }
-        backup.reset();
-        if (step_rc != SQLITE_DONE) {
-            const std::string why = sqlite3_errstr(step_rc);
-            dest.reset();
-            std::remove(path.c_str());
-            throw Error("backing up " + shown_ + " to " + path + " failed: " + why);
-        }
+    std::string backup_to(const std::string& path, bool unique) override {
+        return sqlite_backup(BackupSource{db_.get(), path_, shown_, lock_timeout_ms_, &probe_},
+                             path, unique);
     }
 
     void begin() override { exec("BEGIN IMMEDIATE", "starting a transaction"); }
@@ -530,7 +526,12 @@ class SqliteDatabase final : public Database {
     std::string message() const { return sqlite_message(db_.get()); }
 
     // Throws an Error that says what was being done, where, and what SQLite said.
-    [[noreturn]] void fail(const std::string& doing) const {
+    // Another process holding a lock past the busy timeout is a LockTimeoutError (exit 6).
+    [[noreturn]] void fail(const std::string& doing) {
+        if ((sqlite3_extended_errcode(db_.get()) & 0xff) == SQLITE_BUSY) {
+            throw LockTimeoutError(
+                lock_timeout_message(shown_, doing, lock_timeout_ms_, probe_.holder(path_)));
+        }
         throw Error(shown_ + ": " + doing + ": " + message());
     }
 
@@ -1177,7 +1178,8 @@ class SqliteDatabase final : public Database {
 
     // Declared before db_, so released after the connection closes.
     std::unique_ptr<DatabaseFileLock> lock_;  // a writer's exclusive lock
-    Connection db_;  // null: a read-only view of a file that does not exist
+    LockProbe probe_;  // also declared before db_: its descriptors close after the connection
+    Connection db_;    // null: a read-only view of a file that does not exist
     std::string path_;
     std::string shown_;
     std::string table_;

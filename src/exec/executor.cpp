@@ -12,6 +12,7 @@
 
 #include "migration/script_directory.hpp"
 #include "util/checksum.hpp"
+#include "util/sql_comments.hpp"
 #include "util/text.hpp"
 
 namespace runner {
@@ -48,6 +49,21 @@ void refuse_nul_bytes(const std::string& path) {
                                  "", 0);
         }
         chunk.clear();
+    }
+}
+
+// A file that ends inside a /* comment is refused before anything runs: SQLite would take the
+// rest of the file, whatever was meant to follow, as the comment.
+void refuse_open_comment(const std::string& path) {
+    FileSource source(path);
+    CommentTracker tracker;
+    std::string chunk;
+    while (source.read(chunk)) {
+        tracker.feed(chunk);
+        chunk.clear();
+    }
+    if (const int line = tracker.open_comment_line(); line != 0) {
+        throw Error(open_comment_message(path, line));
     }
 }
 
@@ -105,6 +121,11 @@ LogEntry Executor::entry(const std::string& revision, const std::string& action)
 void Executor::run(const std::vector<Rev>& steps, Direction direction, const RunOptions& options) {
     done_.clear();
     done_.reserve(steps.size());
+    pending_duration_.reset();
+    for (const Rev r : steps) {
+        const Migration& m = graph_.migration(r);
+        refuse_open_comment(direction == Direction::kUpgrade ? m.up_path : m.down_path);
+    }
     // Violations that exist before the run are the data's, not a migration's: only new ones fail.
     fk_baseline_ = db_.exists()
                        ? db_.foreign_key_violations(kViolationLimit, Database::FkScope::kAll)
@@ -114,13 +135,68 @@ void Executor::run(const std::vector<Rev>& steps, Direction direction, const Run
         for (const Rev r : steps) {
             run_step(r, direction, options, false);
         }
+        if (pending_duration_) {
+            // The last step's duration with its commit; worth a short transaction, not a failure.
+            try {
+                Transaction txn(db_);
+                store_pending_duration();
+                txn.commit();
+            } catch (const Error&) {
+                pending_duration_.reset();  // it keeps the duration measured before its commit
+            }
+        }
         return;
     }
-    Transaction txn(db_);
-    for (const Rev r : steps) {
-        run_step(r, direction, options, true);
+    const Stopwatch clock;
+    std::size_t index = 0;
+    try {
+        Transaction txn(db_);
+        for (; index < steps.size(); ++index) {
+            run_step(steps[index], direction, options, true);
+        }
+        txn.commit();
+    } catch (const Error& e) {
+        // The progress lines of the steps before the failure looked like successes: say that
+        // they were undone with the rest.
+        for (const auto& d : done_) {
+            if (!d.skipped) {
+                progress_ << "Rolled back " << describe_step(graph_, d.rev, d.direction)
+                          << " (--atomic: undone with the step that failed)" << std::endl;
+            }
+        }
+        if (index < steps.size() && step_started_) {
+            log_failure(steps[index], direction, e.what());
+        }
+        throw;
     }
-    txn.commit();
+    progress_ << "Committed " << done_.size() << (done_.size() == 1 ? " step" : " steps")
+              << " in one transaction (" << clock.ms() << " ms)" << std::endl;
+}
+
+void Executor::store_pending_duration() {
+    if (pending_duration_) {
+        db_.correct_duration(pending_duration_->first, pending_duration_->second);
+        pending_duration_.reset();
+    }
+}
+
+void Executor::log_failure(Rev rev, Direction direction, const std::string& why) noexcept {
+    // After the rollback, in a transaction of its own. Best effort: a database that cannot be
+    // written (read-only, full, locked) keeps no entry, and the migration's own error is what
+    // the user sees. A database this run created keeps nothing (it is removed).
+    try {
+        if (!db_.exists() || !db_.has_bookkeeping()) {
+            return;
+        }
+        Transaction txn(db_);
+        store_pending_duration();
+        LogEntry failed = entry(graph_.id(rev), "failed");
+        failed.detail = std::string(direction_name(direction)) + " rolled back: " + why;
+        db_.append_log(failed);
+        txn.commit();
+    } catch (const std::exception&) {
+        pending_duration_.reset();
+    }
 }
 
 bool Executor::still_needed(Rev rev, Direction direction) {
@@ -174,10 +250,11 @@ void Executor::check_foreign_keys(Rev rev, Direction direction) {
                 join(added, "; ") + (more > 0 ? " (and " + std::to_string(more) + " more)" : ""));
 }
 
-void Executor::bookkeeping(Rev rev, Direction direction, const std::string& checksum,
-                           std::int64_t ms) {
+LogEntry Executor::bookkeeping(Rev rev, Direction direction, const std::string& checksum,
+                               std::int64_t ms) {
     const std::string& id = graph_.id(rev);
     db_.ensure_version_table();
+    store_pending_duration();
     LogEntry e = entry(id, direction_name(direction));
     e.duration_ms = ms;
     if (direction == Direction::kUpgrade) {
@@ -188,6 +265,7 @@ void Executor::bookkeeping(Rev rev, Direction direction, const std::string& chec
     }
     db_.append_log(e);
     db_.clear_partial(id);
+    return e;
 }
 
 void Executor::run_step(Rev rev, Direction direction, const RunOptions& options,
@@ -203,6 +281,10 @@ void Executor::run_step(Rev rev, Direction direction, const RunOptions& options,
         progress_ << " ... skipped: another run already did it" << std::endl;
         done_.push_back(StepReport{rev, direction, 0, true});
     };
+    bool& started = step_started_;  // whether any of the migration's statements ran
+    started = false;
+    std::optional<LogEntry> logged;
+    std::int64_t shown_ms = 0;
     try {
         // A migration may have changed the connection's settings (PRAGMA foreign_keys = ON
         // would make a later table rebuild cascade-delete rows): each starts from runner's.
@@ -210,19 +292,37 @@ void Executor::run_step(Rev rev, Direction direction, const RunOptions& options,
         // The body is read in chunks as it runs; its checksum comes from the same single read.
         FileSource body(path);
         if (transactional || in_transaction) {
-            std::optional<Transaction> txn;
-            if (!in_transaction) {
-                txn.emplace(db_);
-            }
-            if (!still_needed(rev, direction)) {
-                skipped();
-                return;
-            }
-            db_.execute_script(body, path);
-            check_foreign_keys(rev, direction);
-            bookkeeping(rev, direction, up ? body.checksum() : std::string(), clock.ms());
-            if (txn) {
-                txn->commit();
+            try {
+                std::optional<Transaction> txn;
+                if (!in_transaction) {
+                    txn.emplace(db_);
+                }
+                if (!still_needed(rev, direction)) {
+                    if (txn) {
+                        store_pending_duration();
+                        txn->commit();
+                    }
+                    skipped();
+                    return;
+                }
+                started = true;
+                db_.execute_script(body, path);
+                check_foreign_keys(rev, direction);
+                if (txn) {
+                    logged = bookkeeping(rev, direction, up ? body.checksum() : std::string(),
+                                         clock.ms());
+                    txn->commit();
+                    shown_ms = clock.ms();
+                } else {
+                    // Under --atomic the commit is the plan's: shown on its own line.
+                    shown_ms = clock.ms();
+                    bookkeeping(rev, direction, up ? body.checksum() : std::string(), shown_ms);
+                }
+            } catch (const Error& e) {
+                if (started && !in_transaction) {
+                    log_failure(rev, direction, e.what());
+                }
+                throw;
             }
         } else {
             if (!run_non_transactional(rev, direction, options, body)) {
@@ -231,16 +331,22 @@ void Executor::run_step(Rev rev, Direction direction, const RunOptions& options,
             }
             db_.reset_session();  // its PRAGMAs (query_only, ...) are not runner's bookkeeping's
             Transaction txn(db_);
-            bookkeeping(rev, direction, up ? body.checksum() : std::string(), clock.ms());
+            logged = bookkeeping(rev, direction, up ? body.checksum() : std::string(), clock.ms());
             txn.commit();
+            shown_ms = clock.ms();
         }
+    } catch (const LockTimeoutError&) {
+        progress_ << (started ? " ... failed" : " ... not started") << std::endl;
+        throw;
     } catch (...) {
         progress_ << " ... failed" << std::endl;
         throw;
     }
-    const auto ms = clock.ms();
-    progress_ << " (" << ms << " ms)" << std::endl;
-    done_.push_back(StepReport{rev, direction, ms, false});
+    if (logged && logged->duration_ms != shown_ms) {
+        pending_duration_.emplace(*logged, shown_ms);  // stored with the next write
+    }
+    progress_ << " (" << shown_ms << " ms)" << std::endl;
+    done_.push_back(StepReport{rev, direction, shown_ms, false});
 }
 
 bool Executor::run_non_transactional(Rev rev, Direction direction, const RunOptions& options,
@@ -275,6 +381,7 @@ bool Executor::run_non_transactional(Rev rev, Direction direction, const RunOpti
             run.expected_digest = p.digest;
         }
     }
+    step_started_ = true;
     run.resume_hint =
         "put them back as they ran, or finish the migration by hand and run 'runner "
         "resolve " +

@@ -5,6 +5,7 @@
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "db/database.hpp"
@@ -76,7 +77,14 @@ class Executor {
   private:
     bool still_needed(Rev rev, Direction direction);
     void run_step(Rev rev, Direction direction, const RunOptions& options, bool in_transaction);
-    void bookkeeping(Rev rev, Direction direction, const std::string& checksum, std::int64_t ms);
+    // Records the step done (inside its transaction); returns the audit-log entry written.
+    LogEntry bookkeeping(Rev rev, Direction direction, const std::string& checksum,
+                         std::int64_t ms);
+    // Writes the previous step's duration as shown (its commit included), inside the current
+    // transaction.
+    void store_pending_duration();
+    // Writes a `failed` audit-log entry for a transactional step that was rolled back.
+    void log_failure(Rev rev, Direction direction, const std::string& why) noexcept;
     void check_foreign_keys(Rev rev, Direction direction);
     // Runs a `transactional: false` step, recording its progress; false when another run did it.
     bool run_non_transactional(Rev rev, Direction direction, const RunOptions& options,
@@ -89,6 +97,9 @@ class Executor {
     std::ostream& progress_;
     Identity who_;
     std::vector<StepReport> done_;
+    bool step_started_ = false;  // whether the current step's statements began to run
+    // The last step's log entry and the duration its progress line showed, not yet stored.
+    std::optional<std::pair<LogEntry, std::int64_t>> pending_duration_;
     std::vector<ForeignKeyViolation> fk_baseline_;  // violations present before the run
 };
 

@@ -14,17 +14,33 @@ inline constexpr int kExitUsage = 2;
 inline constexpr int kExitPending = 3;  // migrations not yet applied
 inline constexpr int kExitDrift = 4;    // applied migrations were edited since
 inline constexpr int kExitPartial = 5;  // a non-transactional migration stopped part-way
+// Any command: timed out waiting for a lock another process holds (--lock-timeout).
+inline constexpr int kExitLockTimeout = 6;
 
-// Any failure a user can act on: a bad file, a bad target, a database error. Exit 1.
+// Any failure a user can act on: a bad file, a bad target, a database error. It carries the
+// exit code the program ends with (1 unless said otherwise).
 class Error : public std::runtime_error {
   public:
-    using std::runtime_error::runtime_error;
+    explicit Error(const std::string& message, int exit_code = kExitError)
+        : std::runtime_error(message), exit_code_(exit_code) {}
+    explicit Error(const char* message, int exit_code = kExitError)
+        : std::runtime_error(message), exit_code_(exit_code) {}
+    int exit_code() const { return exit_code_; }
+
+  private:
+    int exit_code_;
 };
 
 // The command line itself is wrong (unknown option, missing argument). Exit 2.
 class UsageError : public Error {
   public:
-    using Error::Error;
+    explicit UsageError(const std::string& message) : Error(message, kExitUsage) {}
+};
+
+// Another process held a lock longer than --lock-timeout allows. Exit 6.
+class LockTimeoutError : public Error {
+  public:
+    explicit LockTimeoutError(const std::string& message) : Error(message, kExitLockTimeout) {}
 };
 
 }  // namespace runner

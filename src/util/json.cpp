@@ -3,29 +3,9 @@
 
 #include <cstdio>
 
+#include "util/text.hpp"
+
 namespace runner {
-namespace {
-
-// Length of the valid UTF-8 sequence starting at s[i], or 0 when it is not valid.
-std::size_t utf8_length(std::string_view s, std::size_t i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t n = c < 0x80           ? 1
-                    : (c >> 5) == 0x6  ? 2
-                    : (c >> 4) == 0xe  ? 3
-                    : (c >> 3) == 0x1e ? 4
-                                       : 0;
-    if (n == 0 || i + n > s.size()) {
-        return 0;
-    }
-    for (std::size_t k = 1; k < n; ++k) {
-        if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) {
-            return 0;
-        }
-    }
-    return n;
-}
-
-}  // namespace
 
 std::string json_string(std::string_view text) {
     std::string out = "\"";
@@ -55,17 +35,24 @@ std::string json_string(std::string_view text) {
             default:
                 break;
         }
-        if (c < 0x20) {
-            char buf[8];
+        char buf[8];
+        if (c < 0x20 || c == 0x7f) {
             std::snprintf(buf, sizeof buf, "\\u%04x", c);
             out += buf;
             ++i;
             continue;
         }
-        const std::size_t n = utf8_length(text, i);
+        const std::size_t n = utf8_sequence_length(text, i);
         if (n == 0) {
-            out += "\\ufffd";
+            out += "\\ufffd";  // not well-formed UTF-8: one replacement per byte
             ++i;
+            continue;
+        }
+        if (n == 2 && c == 0xc2 && static_cast<unsigned char>(text[i + 1]) < 0xa0) {
+            // C1 controls are valid JSON, but escaped they cannot reach a terminal raw.
+            std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(text[i + 1]));
+            out += buf;
+            i += 2;
             continue;
         }
         out.append(text.substr(i, n));

@@ -8,7 +8,9 @@
 
 namespace runner {
 
-// "text" with JSON escapes (RFC 8259); invalid UTF-8 bytes become U+FFFD.
+// "text" with JSON escapes (RFC 8259): always valid UTF-8, each byte that is not part of a
+// well-formed UTF-8 sequence (overlong, surrogate, above U+10FFFF, cut) becomes U+FFFD, and
+// control characters (C0, DEL, C1) are \u escapes.
 std::string json_string(std::string_view text);
 std::string json_strings(const std::vector<std::string>& items);
 

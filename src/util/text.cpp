@@ -78,4 +78,66 @@ std::string printable(std::string_view s, std::size_t max_len) {
     return out;
 }
 
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
+    const unsigned char c = byte(0);
+    if (c < 0x80) {
+        return 1;
+    }
+    std::size_t n = 0;
+    unsigned char lo = 0x80;  // the range the second byte must be in
+    unsigned char hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) {
+        n = 2;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        n = 3;
+        lo = c == 0xe0 ? 0xa0 : 0x80;  // no overlong forms
+        hi = c == 0xed ? 0x9f : 0xbf;  // no surrogates (U+D800..U+DFFF)
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        n = 4;
+        lo = c == 0xf0 ? 0x90 : 0x80;  // no overlong forms
+        hi = c == 0xf4 ? 0x8f : 0xbf;  // nothing above U+10FFFF
+    } else {
+        return 0;  // a continuation byte, C0/C1 (overlong), or F5..FF
+    }
+    if (i + n > s.size() || byte(1) < lo || byte(1) > hi) {
+        return 0;
+    }
+    for (std::size_t k = 2; k < n; ++k) {
+        if ((byte(k) & 0xc0) != 0x80) {
+            return 0;
+        }
+    }
+    return n;
+}
+
+std::string terminal_safe(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        char buf[12];
+        if (c == '\n' || c == '\t' || (c >= 0x20 && c < 0x7f)) {
+            out += s[i++];
+            continue;
+        }
+        const std::size_t n = utf8_sequence_length(s, i);
+        if (n == 0 || n == 1) {  // not UTF-8, or a C0 control or DEL
+            std::snprintf(buf, sizeof buf, "\\x%02x", c);
+            out += buf;
+            ++i;
+            continue;
+        }
+        if (n == 2 && c == 0xc2 && static_cast<unsigned char>(s[i + 1]) < 0xa0) {  // C1
+            std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(s[i + 1]));
+            out += buf;
+            i += 2;
+            continue;
+        }
+        out.append(s.substr(i, n));
+        i += n;
+    }
+    return out;
+}
+
 }  // namespace runner

@@ -20,4 +20,13 @@ bool is_identifier(std::string_view s);
 // Quotes s for a one-line message: non-printable bytes become \xNN, and long values are cut.
 std::string printable(std::string_view s, std::size_t max_len = 80);
 
+// Length of the well-formed UTF-8 sequence starting at s[i] (RFC 3629: no overlong forms, no
+// surrogates, nothing above U+10FFFF), or 0 when the bytes there are not one.
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i);
+
+// s made safe to print on a terminal: control characters other than newline and tab (C0, DEL,
+// and C1 as UTF-8) become \xNN or \uNNNN, and bytes that are not well-formed UTF-8 become \xNN;
+// everything else, including valid UTF-8, is kept.
+std::string terminal_safe(std::string_view s);
+
 }  // namespace runner

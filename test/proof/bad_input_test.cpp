@@ -490,6 +490,28 @@ class Cleanup {
     const Project& project_;
 };
 
+// What a database holds, but for audit-log entries of failed steps: its schema and every row
+// of its tables, for the cases where a migration fails (and is logged as failed).
+std::vector<std::string> logical_content(const Project& p, const BadInputCase& c) {
+    if (!(c.step_line && c.with_database)) {
+        return {};
+    }
+    std::vector<std::string> out = integration::schema_dump(p.db());
+    for (const auto& table : integration::table_names(p.db())) {
+        const std::string filter =
+            table == "runner_version_log" ? " WHERE action <> 'failed'" : std::string();
+        std::string row = "''";
+        for (const auto& column : integration::table_columns(p.db(), table)) {
+            row += " || '|' || quote(\"" + column + "\")";
+        }
+        for (auto& text : integration::query_column(
+                 p.db(), "SELECT " + row + " FROM \"" + table + "\"" + filter + " ORDER BY 1")) {
+            out.push_back(table + ": " + text);
+        }
+    }
+    return out;
+}
+
 void check_bad_input(const BadInputCase& c) {
     if (c.skip_reason) {
         if (const std::string why = c.skip_reason(); !why.empty()) {
@@ -512,11 +534,25 @@ void check_bad_input(const BadInputCase& c) {
         args.push_back(with_placeholders(a, p));
     }
     BOOST_TEST_CONTEXT("case '" << c.name << "': runner " << joined(args)) {
-        const auto before = tree_snapshot(p.root());
+        auto before = tree_snapshot(p.root());
+        const auto db_before = logical_content(p, c);
         const RunResult r = run_runner(args, p.root());
-        const auto after = tree_snapshot(p.root());
+        auto after = tree_snapshot(p.root());
 
         BOOST_TEST(r.exit_code == c.exit_code, r);
+        if (c.step_line && c.with_database) {
+            // A migration that failed is rolled back and then logged as failed (README: Audit):
+            // the database's content is the same apart from that one audit-log entry.
+            BOOST_TEST(logical_content(p, c) == db_before, boost::test_tools::per_element());
+            const auto failed = integration::query_column(
+                p.db(), "SELECT count(*) FROM runner_version_log WHERE action = 'failed'");
+            BOOST_TEST(
+                (failed == std::vector<std::string>{"1"} ||
+                 (failed == std::vector<std::string>{"0"} && contains(r.err, "readonly database"))),
+                r);
+            before.erase("test.db");
+            after.erase("test.db");
+        }
         BOOST_TEST((before == after), "files changed:\n" << tree_difference(before, after));
         BOOST_TEST(integration::file_exists(p.db()) == c.with_database);
         BOOST_TEST(r.out == "", r);
