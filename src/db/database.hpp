@@ -103,6 +103,14 @@ class StatementError : public Error {
     std::string db_message_;
 };
 
+// A statement runner refuses to run at all (the authorizer said no, e.g. COMMIT inside a
+// transactional migration, or a write to runner's bookkeeping): nothing of the migration ran,
+// so it is not logged as a failed step and the database stays byte-identical.
+class RefusedStatementError : public StatementError {
+  public:
+    using StatementError::StatementError;
+};
+
 enum class OpenMode {
     kReadOnly,   // never creates or modifies the file; a missing file reads as empty
     kReadWrite,  // creates the file when missing

@@ -245,8 +245,8 @@ class ScriptRun {
                 if (!guard_.refusal().empty()) {
                     const std::string why = guard_.refusal();
                     stop();
-                    throw StatementError(origin_, lines.line_at(first), why,
-                                         excerpt_at(start, end, first, false), index_ + 1);
+                    throw RefusedStatementError(origin_, lines.line_at(first), why,
+                                                excerpt_at(start, end, first, false), index_ + 1);
                 }
                 const int offset = sqlite3_error_offset(db_);
                 const bool located = offset >= 0 && tail + offset <= end;

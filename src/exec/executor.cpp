@@ -158,13 +158,14 @@ void Executor::run(const std::vector<Rev>& steps, Direction direction, const Run
     } catch (const Error& e) {
         // The progress lines of the steps before the failure looked like successes: say that
         // they were undone with the rest.
+        const bool refused = dynamic_cast<const RefusedStatementError*>(&e) != nullptr;
         for (const auto& d : done_) {
             if (!d.skipped) {
                 progress_ << "Rolled back " << describe_step(graph_, d.rev, d.direction)
                           << " (--atomic: undone with the step that failed)" << std::endl;
             }
         }
-        if (index < steps.size() && step_started_) {
+        if (index < steps.size() && step_started_ && !refused) {
             log_failure(steps[index], direction, e.what());
         }
         throw;
@@ -318,6 +319,8 @@ void Executor::run_step(Rev rev, Direction direction, const RunOptions& options,
                     shown_ms = clock.ms();
                     bookkeeping(rev, direction, up ? body.checksum() : std::string(), shown_ms);
                 }
+            } catch (const RefusedStatementError&) {
+                throw;  // refused before it ran: nothing to log, the database stays as it was
             } catch (const Error& e) {
                 if (started && !in_transaction) {
                     log_failure(rev, direction, e.what());
