@@ -21,10 +21,9 @@ int main(int argc, char** argv) {
     text << in.rdbuf();
     try {
         for (const auto& s : runner::split_pg_statements(text.str(), argv[1])) {
-            static const char* const kKinds[] = {"sql", "copy-in", "copy-out", "copy-data",
-                                                 "meta"};
-            std::cout << kKinds[static_cast<int>(s.kind)] << ' ' << s.offset << ' '
-                      << s.text.size() << ' ' << s.line << ':' << s.column << '\n';
+            static const char* const kKinds[] = {"sql", "copy-in", "copy-out", "copy-data", "meta"};
+            std::cout << kKinds[static_cast<int>(s.kind)] << ' ' << s.offset << ' ' << s.text.size()
+                      << ' ' << s.line << ':' << s.column << '\n';
         }
     } catch (const runner::PgSplitError& e) {
         std::cout << "error " << e.what() << '\n';
