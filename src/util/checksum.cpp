@@ -190,11 +190,18 @@ class SqlNormaliser {
                     ++i;
                     break;
                 case Mode::kQuoted: {
-                    if (cr_) {
-                        cr_ = false;
-                        if (c != '\n') {
-                            emit("\r");  // a lone CR inside a literal is data
+                    if (crs_ > 0) {
+                        if (c == '\r') {
+                            ++crs_;
+                            ++i;
+                            break;
                         }
+                        // CRs that end a line are its line ending (so "\r\r\n" reads as
+                        // its CRLF -> LF conversion "\r\n" does); other CRs are data.
+                        if (c != '\n') {
+                            emit(std::string(crs_, '\r'));
+                        }
+                        crs_ = 0;
                     }
                     std::size_t j = i;
                     while (j < n && in[j] != closer_ && in[j] != '\r') {
@@ -202,7 +209,7 @@ class SqlNormaliser {
                     }
                     emit(in.substr(i, j - i));
                     if (j < n && in[j] == '\r') {
-                        cr_ = true;
+                        crs_ = 1;
                     } else if (j < n) {
                         emit(in.substr(j, 1));
                         last_ = closer_;
@@ -219,8 +226,8 @@ class SqlNormaliser {
         if (mode_ == Mode::kCode && pending_ != 0) {
             emit_code(pending_);
         }
-        if (mode_ == Mode::kQuoted && cr_) {
-            emit("\r");
+        if (mode_ == Mode::kQuoted && crs_ > 0) {
+            emit(std::string(crs_, '\r'));
         }
         sha_.update(std::string_view(out_.data(), used_));
         used_ = 0;
@@ -268,8 +275,8 @@ class SqlNormaliser {
     char closer_ = 0;   // what ends the current literal or quoted identifier
     char last_ = 0;     // the last character emitted outside literals (0: none yet)
     bool separator_ = false;
-    bool star_ = false;  // the previous character in a block comment was '*'
-    bool cr_ = false;    // a CR inside a literal, kept unless LF follows
+    bool star_ = false;    // the previous character in a block comment was '*'
+    std::size_t crs_ = 0;  // CRs inside a literal, kept unless LF follows
     std::array<char, 4096> out_{};
     std::size_t used_ = 0;
 };

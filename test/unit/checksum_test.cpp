@@ -175,3 +175,16 @@ BOOST_AUTO_TEST_CASE(a_text_that_only_starts_like_a_bom_is_hashed_as_text) {
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace runner
+
+// Found by the header fuzzer: in a literal, "\r\r\n" converted CRLF -> LF is "\r\n", which must
+// checksum alike; CRs that end a line are its line ending, other CRs stay data.
+BOOST_AUTO_TEST_CASE(crs_ending_a_line_inside_a_literal_are_its_line_ending) {
+    BOOST_TEST(runner::migration_checksum("SELECT 'a\r\r\nb';\n") ==
+               runner::migration_checksum("SELECT 'a\r\nb';\n"));
+    BOOST_TEST(runner::migration_checksum("SELECT 'a\r\nb';\n") ==
+               runner::migration_checksum("SELECT 'a\nb';\n"));
+    BOOST_TEST(runner::migration_checksum("SELECT 'a\rb';\n") !=
+               runner::migration_checksum("SELECT 'ab';\n"));
+    BOOST_TEST(runner::migration_checksum("SELECT 'a\r\rb';\n") !=
+               runner::migration_checksum("SELECT 'a\rb';\n"));
+}
