@@ -404,6 +404,18 @@ BOOST_AUTO_TEST_CASE(error_positions_are_characters_mapped_to_file_lines_and_col
     BOOST_TEST(at(2, -3) == "none");
 }
 
+// Found by the fuzzer: a stray UTF-8 continuation byte between CR and LF makes them two line
+// ends (as the statement's own line numbering and an editor count them), not one CRLF.
+BOOST_AUTO_TEST_CASE(a_stray_byte_between_cr_and_lf_separates_two_line_ends) {
+    const std::string script = "select 'a\r\xB3\nb', z;";
+    const auto s = split_pg_statements(script, kPath);
+    BOOST_TEST_REQUIRE(s.size() == 1u);
+    const auto loc = pg_error_location(s[0], 16);  // z
+    BOOST_TEST_REQUIRE(loc.has_value());
+    BOOST_TEST(loc->line == 3);
+    BOOST_TEST(loc->column == 5);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace runner

@@ -493,6 +493,7 @@ std::optional<PgTextLocation> pg_error_location(const PgStatement& statement, in
     int characters = 0;
     for (const char c : statement.text) {
         if (pg_is_continuation_byte(c)) {
+            after_cr = false;  // CR, a stray byte, LF: two line ends, as an editor shows them
             continue;
         }
         if (++characters == position) {
