@@ -7,8 +7,8 @@
 //   file        = { header-line | blank-line } rest
 //   header-line = *WS "--" *WS key *WS ":" *WS value *WS
 //   key         = revision | down_revision | message | create_date | branch_labels
-//               | depends_on | transactional           (a near miss of one, such as `revison`,
-//               `Revision` or `depends-on`, is an error)
+//               | depends_on | transactional | lint_ignore   (a near miss of one, such as
+//               `revison`, `Revision` or `depends-on`, is an error)
 //   blank-line  = *WS
 //   rest        = the first line that is neither: SQL, or any other comment (`-- Note: ...`)
 //
@@ -17,8 +17,9 @@
 //
 // revision is an identifier ([A-Za-z0-9_]+: `@ + - :` mean something in targets); down_revision,
 // branch_labels and depends_on are comma lists of identifiers (down_revision may be empty: a
-// root); transactional is true or false. Each key may appear once; revision and down_revision
-// are required.
+// root); transactional is true or false; lint_ignore is a comma list of lint codes
+// ([a-z0-9-]+, `runner lint` knows which exist). Each key may appear once; revision and
+// down_revision are required.
 #include "migration/header.hpp"
 
 #include <algorithm>
@@ -31,9 +32,38 @@
 namespace runner {
 namespace {
 
-constexpr std::array<std::string_view, 7> kKeys = {"revision",     "down_revision", "message",
-                                                   "create_date",  "branch_labels", "depends_on",
-                                                   "transactional"};
+constexpr std::array<std::string_view, 8> kKeys = {"revision",      "down_revision", "message",
+                                                   "create_date",   "branch_labels", "depends_on",
+                                                   "transactional", "lint_ignore"};
+
+// The codes of a lint_ignore value: "code, code", each [a-z0-9-]+ (case folded).
+std::vector<std::string> parse_lint_codes(std::string_view value, const std::string& path,
+                                          int line_no) {
+    std::vector<std::string> codes;
+    std::size_t start = 0;
+    while (start <= value.size()) {
+        auto end = value.find(',', start);
+        if (end == std::string_view::npos) {
+            end = value.size();
+        }
+        std::string code(trim(value.substr(start, end - start)));
+        for (auto& c : code) {
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+        const bool valid = !code.empty() && std::all_of(code.begin(), code.end(), [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+        });
+        if (!valid) {
+            throw HeaderError(path, line_no,
+                              "lint_ignore takes a comma-separated list of lint codes such as "
+                              "'fk-without-index', not '" +
+                                  printable(value) + "' (`runner lint --help` lists the codes)");
+        }
+        codes.push_back(std::move(code));
+        start = end + 1;
+    }
+    return codes;
+}
 
 // Levenshtein distance, for "did you mean" on misspelled keys.
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -247,6 +277,9 @@ HeaderScan scan_header(std::string_view text, bool at_eof, const std::string& pa
             h.message = value;
         } else if (key == "create_date") {
             h.create_date = value;
+        } else if (key == "lint_ignore") {
+            h.lint_ignore = parse_lint_codes(value, path, line_no);
+            h.lint_ignore_line = line_no;
         } else if (key == "transactional") {
             if (value == "true") {
                 h.transactional = true;

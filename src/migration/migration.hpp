@@ -15,10 +15,12 @@ struct Header {
     std::string message;
     std::string create_date;
     bool transactional = true;
+    std::vector<std::string> lint_ignore;  // lint codes silenced in this whole file
     int revision_line = 0;
     int down_revision_line = 0;
     int depends_on_line = 0;
     int branch_labels_line = 0;
+    int lint_ignore_line = 0;
 };
 
 // One migration: the up/down pair, keyed by revision. Only headers are read when loading.

@@ -1,0 +1,76 @@
+// `runner lint`: findings about migration files, their rules, and the checks that need only the
+// files' text and the revision graph. Pure: text and values in, findings out.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "graph/revision_graph.hpp"
+
+namespace runner {
+
+enum class LintSeverity { kError, kWarning };
+
+const char* severity_name(LintSeverity severity);
+
+// One lint rule: a stable code (what `lint_ignore:` names), its severity, what it means and
+// what to do about it.
+struct LintRule {
+    std::string_view code;
+    LintSeverity severity;
+    std::string_view summary;
+    std::string_view remedy;
+};
+
+// Every rule, in the order `runner lint --help` and the README list them.
+const std::vector<LintRule>& lint_rules();
+// The rule with that code, or nullptr.
+const LintRule* find_lint_rule(std::string_view code);
+
+struct LintFinding {
+    std::string code;
+    LintSeverity severity = LintSeverity::kError;
+    std::string file;  // as found in the migrations directory
+    int line = 0;      // 1-based; 0 when it concerns the whole file
+    std::string revision;
+    std::string message;  // one line
+    std::string remedy;   // what to do, one line
+    bool silenced = false;
+};
+
+// One migration file as lint reads it.
+struct LintFile {
+    std::string path;
+    std::string revision;
+    std::string text;  // the whole file
+    bool transactional = true;
+    std::vector<std::string> ignored;  // its header's lint_ignore codes
+    std::string template_text;         // the template it was made from, unrendered
+};
+
+// Checks that need only the file: empty or untouched files, transaction control, PRAGMAs and
+// VACUUM in a transactional file, ADD COLUMN ... NOT NULL without a default, unknown codes in
+// lint_ignore. Findings silenced by the file's header or by a `-- lint_ignore: CODE` comment on
+// the lines right above the statement come back with `silenced` set.
+std::vector<LintFinding> lint_file_text(const LintFile& file);
+
+// NNNN_ file-name prefixes that two migrations share, or whose order contradicts the graph's
+// (a revision numbered below one of its ancestors).
+std::vector<LintFinding> lint_file_prefixes(const RevisionGraph& graph);
+
+// Marks findings silenced by `file`'s header (all its findings with those codes) or by a
+// `-- lint_ignore: CODE` comment right above line `finding.line` in it; for findings that
+// other checks make about that file.
+void apply_lint_silencing(const LintFile& file, std::vector<LintFinding>& findings);
+
+// The SQL statements of a SQLite script as lint sees them: where each starts and its text
+// (trigger bodies kept whole). Comments are not statements.
+struct LintStatement {
+    int line = 0;
+    std::size_t begin = 0;  // byte offsets into the script
+    std::size_t end = 0;
+};
+std::vector<LintStatement> lint_statements(std::string_view script);
+
+}  // namespace runner
