@@ -109,7 +109,8 @@ std::optional<std::string> why_ignored(const std::string& name) {
 
 }  // namespace
 
-std::vector<Migration> load_migrations(const std::string& dir, std::vector<std::string>* warnings) {
+std::vector<Migration> load_migrations(const std::string& dir, std::vector<std::string>* warnings,
+                                       unsigned threads) {
     boost::system::error_code ec;
     if (!fs::is_directory(dir, ec)) {
         if (fs::exists(dir, ec)) {
@@ -205,7 +206,7 @@ std::vector<Migration> load_migrations(const std::string& dir, std::vector<std::
     std::vector<std::thread> helpers;
     if (items.size() >= 8 * kChunk) {
         const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
-        for (unsigned t = 1; t < std::min(cores, 4U); ++t) {
+        for (unsigned t = 1; t < (threads == 0 ? std::min(cores, 4U) : threads); ++t) {
             try {
                 helpers.emplace_back(work);
             } catch (const std::system_error&) {
