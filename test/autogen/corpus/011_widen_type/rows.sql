@@ -1,0 +1,1 @@
+INSERT INTO m VALUES (1, 5), (2, NULL), (3, 7);

@@ -1,0 +1,1 @@
+INSERT INTO t VALUES (1, 'Ann'), (2, 'bob');

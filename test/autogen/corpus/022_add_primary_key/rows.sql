@@ -1,0 +1,1 @@
+INSERT INTO t VALUES ('a', 'A'), ('b', 'B');

@@ -1,0 +1,1 @@
+INSERT INTO p VALUES (1, 2.5, 2), (2, 1.0, 3);

@@ -1,0 +1,1 @@
+INSERT INTO orders VALUES (1, 9.5); INSERT INTO log (msg) VALUES ('hand');

@@ -1,0 +1,4 @@
+CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT);
+CREATE TABLE pets (id INTEGER PRIMARY KEY, owner INTEGER REFERENCES people(id) ON DELETE CASCADE);
+CREATE INDEX owners_name ON people(name);
+CREATE VIEW owner_names AS SELECT name FROM people;

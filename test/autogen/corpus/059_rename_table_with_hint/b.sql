@@ -1,0 +1,4 @@
+CREATE TABLE owners (id INTEGER PRIMARY KEY, name TEXT);
+CREATE TABLE pets (id INTEGER PRIMARY KEY, owner INTEGER REFERENCES owners(id) ON DELETE CASCADE);
+CREATE INDEX owners_name ON owners(name);
+CREATE VIEW owner_names AS SELECT name FROM owners;

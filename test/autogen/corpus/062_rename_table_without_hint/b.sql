@@ -1,0 +1,1 @@
+CREATE TABLE persons (id INTEGER PRIMARY KEY, name TEXT);

@@ -1,0 +1,4 @@
+CREATE TABLE authors (id INTEGER PRIMARY KEY, name TEXT NOT NULL DEFAULT 'anon', born INTEGER CHECK (born > 0));
+CREATE TABLE books (id INTEGER PRIMARY KEY, author_id INTEGER REFERENCES authors(id) ON DELETE CASCADE, title TEXT);CREATE TABLE reviews (id INTEGER PRIMARY KEY, book_id INTEGER REFERENCES books(id) ON DELETE CASCADE, stars INTEGER CHECK (stars BETWEEN 1 AND 5));
+CREATE INDEX books_author ON books(author_id);
+CREATE VIEW titles AS SELECT title, author_id FROM books;

@@ -1,0 +1,1 @@
+INSERT INTO notes (rowid, body, tag) VALUES (10, 'a', 't'), (20, NULL, NULL);

@@ -1,0 +1,3 @@
+CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT);CREATE TABLE tags (id INTEGER PRIMARY KEY, label TEXT);
+CREATE TABLE user_tags (user_id INTEGER REFERENCES users(id) ON DELETE CASCADE, tag_id INTEGER REFERENCES tags(id) ON DELETE CASCADE, PRIMARY KEY (user_id, tag_id)) WITHOUT ROWID;
+CREATE INDEX user_tags_tag ON user_tags(tag_id);

@@ -1,0 +1,1 @@
+INSERT INTO t (id, at) VALUES (1, '2020-01-01');

@@ -1,0 +1,1 @@
+INSERT INTO a VALUES (1, 'x'); INSERT INTO b VALUES (1, 1, 'y');
