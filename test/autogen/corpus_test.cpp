@@ -309,10 +309,16 @@ void check_pair(const Pair& p, const fs::path& scratch) {
                 BOOST_TEST(err.find("foreign keys are ON") != std::string::npos, err);
                 BOOST_TEST(render_differences_text(diff_schemas(a, got)) == "");
                 BOOST_TEST(same_counts(a_counts, counts(shell_db, got, p.renames)));
+                for (std::size_t k = 0; k < kept.size(); ++k) {
+                    BOOST_TEST(shell_db.rows(kept[k].a_sql) == before_all[k], kept[k].a_sql);
+                }
             } else {
                 BOOST_TEST(rc == 0, (fk_on ? "foreign keys ON: " : "foreign keys OFF: ") << err);
                 BOOST_TEST(render_differences_text(diff_schemas(b, got)) == "");
                 BOOST_TEST(same_counts(a_counts, counts(shell_db, got, {})));
+                for (std::size_t k = 0; k < same.size(); ++k) {
+                    BOOST_TEST(shell_db.rows(same[k].b_sql) == before_same[k], same[k].b_sql);
+                }
             }
         }
     }
