@@ -8,8 +8,8 @@
 
 #include <boost/program_options.hpp>
 
-#include "cli/output.hpp"
-#include "commands/commands.hpp"
+#include "cli/command_table.hpp"
+#include "present/output.hpp"
 #include "util/json.hpp"
 
 namespace runner {

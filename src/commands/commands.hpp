@@ -1,4 +1,4 @@
-// The command table and the helpers every command shares (argument parsing, error wording).
+// The commands and the helpers every command shares (argument parsing, error wording).
 #pragma once
 
 #include <functional>
@@ -9,20 +9,12 @@
 
 #include <boost/program_options.hpp>
 
-#include "cli/context.hpp"
+#include "app/context.hpp"
+#include "present/format.hpp"
 
 namespace runner {
 
 using Args = std::vector<std::string>;
-
-struct Command {
-    const char* name;
-    const char* summary;
-    int (*run)(Context& ctx, const Args& args);
-};
-
-// Every command, in the order `runner --help` lists them.
-const std::vector<Command>& all_commands();
 
 // Parses a command's arguments. Returns nullopt after printing --help; throws UsageError.
 // Tokens like "-1" or "-3:current" are targets, not options.

@@ -1,8 +1,8 @@
 // `runner graph`: the revision DAG as Graphviz dot, Mermaid or JSON, marking what is applied.
 #include <ostream>
 
-#include "cli/graph_render.hpp"
 #include "commands/commands.hpp"
+#include "present/graph_render.hpp"
 
 namespace runner {
 namespace po = boost::program_options;

@@ -2,8 +2,8 @@
 // current, and print the paths written.
 #pragma once
 
+#include "app/context.hpp"
 #include "authoring/new_revision.hpp"
-#include "cli/context.hpp"
 
 namespace runner {
 

@@ -6,7 +6,7 @@
 
 #include <boost/program_options.hpp>
 
-#include "cli/context.hpp"
+#include "app/context.hpp"
 #include "exec/executor.hpp"
 
 namespace runner {

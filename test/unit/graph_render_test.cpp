@@ -1,5 +1,5 @@
 // Tests of the graph pictures and JSON: exact output for a small graph with every feature.
-#include "cli/graph_render.hpp"
+#include "present/graph_render.hpp"
 
 #include <boost/test/unit_test.hpp>
 

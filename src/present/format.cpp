@@ -1,5 +1,5 @@
 // Alembic-compatible text for revisions: the one-line forms and the verbose log entry.
-#include "cli/format.hpp"
+#include "present/format.hpp"
 
 #include "util/json.hpp"
 #include "util/text.hpp"

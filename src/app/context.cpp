@@ -1,5 +1,5 @@
 // What a command works with: settings, the loaded revision graph, the database, the streams.
-#include "cli/context.hpp"
+#include "app/context.hpp"
 
 #include <ostream>
 

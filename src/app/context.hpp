@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "cli/config.hpp"
-#include "cli/format.hpp"
+#include "app/applied_info.hpp"
+#include "app/config.hpp"
 #include "db/database.hpp"
 #include "graph/revision_graph.hpp"
 #include "plan/planner.hpp"

@@ -2,9 +2,9 @@
 //
 // Pictures put base at the bottom and heads on top, the way `history` reads from its last line
 // up; edges point from a parent to the revision that builds on it (the upgrade direction).
-#include "cli/graph_render.hpp"
+#include "present/graph_render.hpp"
 
-#include "cli/format.hpp"
+#include "present/format.hpp"
 #include "util/json.hpp"
 #include "util/text.hpp"
 

@@ -1,11 +1,10 @@
 // Alembic-compatible text for revisions: the one-line forms and the verbose log entry.
 #pragma once
 
-#include <map>
 #include <optional>
 #include <string>
 
-#include "db/database.hpp"
+#include "app/applied_info.hpp"
 #include "graph/revision_graph.hpp"
 
 namespace runner {
@@ -27,15 +26,6 @@ std::string head_and_point_markers(const RevisionGraph& graph, Rev r);
 
 // Alembic's Script._head_only: e.g. "1975ea83b712 -> 3f2a9c1b7d4e (head), add prefs".
 std::string revision_line(const RevisionGraph& graph, Rev r, const LineStyle& style);
-
-// What the database knows about each revision, for the verbose form; empty when unreachable.
-struct AppliedInfo {
-    bool reachable = false;
-    std::map<std::string, AppliedRecord> records;
-    std::map<std::string, std::vector<LogEntry>> log;  // audit entries per revision, oldest first
-    RevSet applied;                                    // including revisions implied by later ones
-    std::size_t log_limit = 0;  // the newest entries shown per revision; 0 shows all
-};
 
 // Alembic's Script.log_entry, plus the down path and, when known, whether and when it ran.
 std::string log_entry(const RevisionGraph& graph, Rev r, bool current,

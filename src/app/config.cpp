@@ -1,5 +1,5 @@
 // Where settings come from: command-line flags, then DATABASE_URL, then runner.ini, then defaults.
-#include "cli/config.hpp"
+#include "app/config.hpp"
 
 #include <fstream>
 

@@ -1,5 +1,5 @@
 // stdout and stderr as commands see them: counted, and escaped for terminals.
-#include "cli/output.hpp"
+#include "present/output.hpp"
 
 #include "util/text.hpp"
 
