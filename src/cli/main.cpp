@@ -6,7 +6,6 @@
 #include <iostream>
 
 #include "cli/app.hpp"
-#include "db/database.hpp"
 #include "util/error.hpp"
 #include "util/text.hpp"
 
@@ -15,12 +14,11 @@ namespace {
 int run(int argc, char** argv) {
     try {
         return runner::run_cli(argc, argv, std::cout, std::cerr);
-    } catch (const runner::StatementError& e) {
-        std::cerr << "runner: error: " << runner::terminal_safe(e.what()) << "\n    "
-                  << runner::terminal_safe(e.excerpt()) << "\n";
-        return e.exit_code();
     } catch (const runner::Error& e) {
         std::cerr << "runner: error: " << runner::terminal_safe(e.what()) << "\n";
+        for (const auto& detail : e.details()) {
+            std::cerr << "    " << runner::terminal_safe(detail) << "\n";
+        }
         return e.exit_code();
     } catch (const std::exception& e) {
         std::cerr << "runner: error: " << runner::terminal_safe(e.what()) << "\n";

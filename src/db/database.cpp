@@ -225,7 +225,7 @@ bool looks_like_keywords(std::string_view s) {
 
 StatementError::StatementError(std::string origin, int line, std::string db_message,
                                std::string excerpt, int statement)
-    : Error(origin + ":" + std::to_string(line) + ": " + db_message),
+    : Error(origin + ":" + std::to_string(line) + ": " + db_message, {excerpt}),
       line_(line),
       statement_(statement),
       excerpt_(std::move(excerpt)),

@@ -3,6 +3,8 @@
 
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace runner {
 
@@ -18,17 +20,34 @@ inline constexpr int kExitPartial = 5;  // a non-transactional migration stopped
 inline constexpr int kExitLockTimeout = 6;
 
 // Any failure a user can act on: a bad file, a bad target, a database error. It carries the
-// exit code the program ends with (1 unless said otherwise).
+// exit code the program ends with (1 unless said otherwise) and optional detail lines that
+// main() prints under the message, indented (e.g. the failing statement's text).
 class Error : public std::runtime_error {
   public:
     explicit Error(const std::string& message, int exit_code = kExitError)
         : std::runtime_error(message), exit_code_(exit_code) {}
     explicit Error(const char* message, int exit_code = kExitError)
         : std::runtime_error(message), exit_code_(exit_code) {}
+    Error(const std::string& message, std::vector<std::string> details, int exit_code = kExitError)
+        : std::runtime_error(message), exit_code_(exit_code), details_(std::move(details)) {}
     int exit_code() const { return exit_code_; }
+    const std::vector<std::string>& details() const { return details_; }
 
   private:
     int exit_code_;
+    std::vector<std::string> details_;
+};
+
+// The database refused or failed: `code` is the backend's own code for it (SQLite's extended
+// result code name today, an SQLSTATE for PostgreSQL), empty when there is none.
+class DatabaseError : public Error {
+  public:
+    DatabaseError(std::string message, std::string code, int exit_code = kExitError)
+        : Error(message, exit_code), code_(std::move(code)) {}
+    const std::string& code() const { return code_; }
+
+  private:
+    std::string code_;
 };
 
 // The command line itself is wrong (unknown option, missing argument). Exit 2.
