@@ -166,8 +166,9 @@ BOOST_AUTO_TEST_CASE(a_password_in_a_url_that_opens_is_shown_nowhere_and_stored_
         }
     }
     // The database really was used, with its audit log and backups: none holds the secret.
-    BOOST_TEST(integration::query_column(p.path("app.db"), "SELECT count(*) FROM runner_version_log") !=
-               std::vector<std::string>{"0"});
+    BOOST_TEST(
+        integration::query_column(p.path("app.db"), "SELECT count(*) FROM runner_version_log") !=
+        std::vector<std::string>{"0"});
     int backups = 0;
     for (const auto& name : list_dir(p.root())) {
         backups += contains(name, "app.db.") && contains(name, "backup") ? 1 : 0;
