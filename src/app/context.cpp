@@ -48,19 +48,32 @@ const RevisionGraph& Context::graph() {
     return *graph_;
 }
 
-Database& Context::db(OpenMode mode) {
-    if (!db_ || (mode == OpenMode::kReadWrite && db_mode_ == OpenMode::kReadOnly)) {
-        db_ = open_database(
-            settings().db_url, mode,
-            OpenOptions{settings().version_table, settings().lock_timeout_seconds * 1000,
-                        settings().create && !forbid_create_});
-        db_mode_ = mode;
+Database& Context::read() {
+    if (write_db_) {
+        return *write_db_;
     }
-    return *db_;
+    if (!read_db_) {
+        read_db_ = open(OpenMode::kReadOnly);
+    }
+    return *read_db_;
+}
+
+Database& Context::writer() {
+    if (!write_db_) {
+        write_db_ = open(OpenMode::kReadWrite);
+    }
+    return *write_db_;
+}
+
+std::unique_ptr<Database> Context::open(OpenMode mode) {
+    return open_database(
+        settings().db_url, mode,
+        OpenOptions{settings().version_table, settings().lock_timeout_seconds * 1000,
+                    settings().create && !forbid_create_});
 }
 
 Database& Context::reader() {
-    Database& d = db(OpenMode::kReadOnly);
+    Database& d = read();
     if (!d.exists() && !said_missing_) {
         said_missing_ = true;
         err_ << "warning: no database at " << d.describe()
@@ -112,7 +125,9 @@ Context::Loaded Context::load(Database& db) {
 }
 
 std::string Context::unadopted_message() {
-    const std::string where = db_ ? db_->describe() : settings().db_url;
+    const std::string where = write_db_  ? write_db_->describe()
+                              : read_db_ ? read_db_->describe()
+                                         : mask_secrets(settings().db_url);
     if (!unadopted_ || unadopted_->empty()) {
         return where + " has Alembic's version table " + kAlembicVersionTable +
                ", empty (Alembic at base), and no runner bookkeeping: 'runner adopt' has "

@@ -37,11 +37,15 @@ class Context {
     // warning after warn_about_manifest() (for `heads`, which people run to resolve them).
     const RevisionGraph& graph();
     void warn_about_manifest() { manifest_warning_only_ = true; }
-    // Opens the database once; read-only opens never create the file, and read-write opens
-    // refuse a missing file when creating is forbidden (--no-create, create = false).
-    Database& db(OpenMode mode);
-    // For commands that only read: the database opened read-only, saying once on stderr when
-    // there is no database file at all (nothing is applied there; a mistyped path?).
+    // The database opened read-only, once: never creates the file. After writer() opened the
+    // read-write connection, read() returns that one, so later reads see what was written; a
+    // reference read() returned earlier keeps its own connection and stays valid.
+    Database& read();
+    // The database opened read-write, once, as a second connection (read()'s is left open and
+    // valid): refuses a missing file when creating is forbidden (--no-create, create = false).
+    Database& writer();
+    // For commands that only read: read(), saying once on stderr when there is no database file
+    // at all (nothing is applied there; a mistyped path?).
     Database& reader();
     // For this command only, as --no-create.
     void forbid_create() { forbid_create_ = true; }
@@ -72,6 +76,8 @@ class Context {
     std::string unadopted_message();
 
   private:
+    std::unique_ptr<Database> open(OpenMode mode);
+
     Overrides overrides_;
     std::string database_url_env_;
     bool have_env_ = false;
@@ -80,8 +86,8 @@ class Context {
     std::ostream& err_;
     std::ostream& raw_out_;
     std::optional<RevisionGraph> graph_;
-    std::unique_ptr<Database> db_;
-    OpenMode db_mode_ = OpenMode::kReadOnly;
+    std::unique_ptr<Database> read_db_;
+    std::unique_ptr<Database> write_db_;
     AlembicPolicy alembic_policy_ = AlembicPolicy::kNote;
     std::optional<std::vector<std::string>> unadopted_;
     bool alembic_noted_ = false;

@@ -38,8 +38,8 @@ int cmd_adopt(Context& ctx, const Args& args) {
         "schema of that table (its version_table_schema); on SQLite only 'main' (the option is "
         "for PostgreSQL)")("drop-alembic-table", po::bool_switch(),
                            "drop Alembic's table in the same transaction (no way back to Alembic "
-                           "without re-creating it)")(
-        "format", po::value<std::string>()->default_value("text"), "text or json");
+                           "without re-creating it)");
+    add_format_option(options);
     const auto vm = parse_args(
         ctx, args,
         "adopt [--alembic-table NAME] [--alembic-schema NAME] [--drop-alembic-table] "
@@ -52,7 +52,7 @@ int cmd_adopt(Context& ctx, const Args& args) {
     if (!vm) {
         return kExitOk;
     }
-    const bool json = parse_format((*vm)["format"].as<std::string>());
+    const bool json = json_format(*vm);
     const std::string table = (*vm)["alembic-table"].as<std::string>();
     const bool drop = (*vm)["drop-alembic-table"].as<bool>();
     if (!is_identifier(table)) {
@@ -68,7 +68,7 @@ int cmd_adopt(Context& ctx, const Args& args) {
     }
     const RevisionGraph& graph = ctx.graph();
     ctx.set_alembic_policy(Context::AlembicPolicy::kQuiet);
-    Database& db = ctx.db(OpenMode::kReadOnly);
+    Database& db = ctx.read();
     const std::string shown = db.describe();
     const auto versions = db.alembic_versions(table);
     if (!versions) {
@@ -112,7 +112,7 @@ int cmd_adopt(Context& ctx, const Args& args) {
                                               : "adopted";
     const std::vector<Rev> recorded = runner_has_records ? std::vector<Rev>{} : adopted;
     if (!recorded.empty() || drop) {
-        Executor(graph, ctx.db(OpenMode::kReadWrite), ctx.err(), current_identity())
+        Executor(graph, ctx.writer(), ctx.err(), current_identity())
             .adopt(recorded, table, *versions, drop);
     }
     if (json) {

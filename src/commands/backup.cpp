@@ -1,8 +1,9 @@
 // `runner backup [--to FILE]`: a consistent copy of the database, even while others write.
+#include <ctime>
 #include <ostream>
 
 #include "commands/commands.hpp"
-#include "commands/run_plan.hpp"
+#include "exec/preflight.hpp"
 
 namespace runner {
 namespace po = boost::program_options;
@@ -23,13 +24,14 @@ int cmd_backup(Context& ctx, const Args& args) {
     if (!vm) {
         return kExitOk;
     }
-    Database& db = ctx.db(OpenMode::kReadOnly);
+    Database& db = ctx.read();
     if (!db.exists()) {
         throw Error("cannot back up " + db.describe() + ": it does not exist");
     }
     const bool named = vm->count("to") != 0;
-    const std::string path = named ? db.backup_to((*vm)["to"].as<std::string>(), false)
-                                   : db.backup_to(default_backup_path(db.file_path()), true);
+    const std::string path =
+        named ? db.backup_to((*vm)["to"].as<std::string>(), false)
+              : db.backup_to(default_backup_path(db.file_path(), std::time(nullptr)), true);
     ctx.out() << path << "\n";
     return kExitOk;
 }

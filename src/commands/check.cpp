@@ -11,8 +11,7 @@ namespace po = boost::program_options;
 
 int cmd_check(Context& ctx, const Args& args) {
     po::options_description options("Options");
-    options.add_options()("format", po::value<std::string>()->default_value("text"),
-                          "text or json");
+    add_format_option(options);
     const auto vm = parse_args(
         ctx, args, "check [--format json]",
         "Check the database against the migration files without changing anything. Exit codes:\n"
@@ -24,7 +23,7 @@ int cmd_check(Context& ctx, const Args& args) {
     if (!vm) {
         return kExitOk;
     }
-    const bool json = parse_format((*vm)["format"].as<std::string>());
+    const bool json = json_format(*vm);
     const RevisionGraph& graph = ctx.graph();
     Database& db = ctx.reader();
     ctx.set_alembic_policy(Context::AlembicPolicy::kQuiet);

@@ -72,6 +72,14 @@ bool parse_format(const std::string& format) {
     return format == "json";
 }
 
+void add_format_option(po::options_description& options, const char* help) {
+    options.add_options()("format", po::value<std::string>()->default_value("text"), help);
+}
+
+bool json_format(const po::variables_map& vm) {
+    return parse_format(vm["format"].as<std::string>());
+}
+
 std::string multiple_heads_message(const RevisionGraph& graph,
                                    const std::vector<std::string>& heads,
                                    std::string_view argument) {

@@ -32,6 +32,13 @@ auto with_target(const RevisionGraph& graph, std::string_view argument, F&& plan
 // True for "json", false for "text"; anything else is a usage error.
 bool parse_format(const std::string& format);
 
+// --format text|json: the one declaration every command with a JSON form shares; `help` says
+// what json gives.
+void add_format_option(boost::program_options::options_description& options,
+                       const char* help = "text or json");
+// Whether add_format_option's --format says json (parse_format of its value).
+bool json_format(const boost::program_options::variables_map& vm);
+
 std::string multiple_heads_message(const RevisionGraph& graph,
                                    const std::vector<std::string>& heads,
                                    std::string_view argument);

@@ -9,8 +9,8 @@ namespace po = boost::program_options;
 
 int cmd_current(Context& ctx, const Args& args) {
     po::options_description options("Options");
-    options.add_options()("verbose,v", po::bool_switch(), "show each revision in full")(
-        "format", po::value<std::string>()->default_value("text"), "text or json");
+    options.add_options()("verbose,v", po::bool_switch(), "show each revision in full");
+    add_format_option(options);
     const auto vm = parse_args(ctx, args, "current [-v]",
                                "Show the revision(s) the database is at. Never creates or changes "
                                "the database.",
@@ -19,7 +19,7 @@ int cmd_current(Context& ctx, const Args& args) {
         return kExitOk;
     }
     const bool verbose = (*vm)["verbose"].as<bool>();
-    const bool json = parse_format((*vm)["format"].as<std::string>());
+    const bool json = json_format(*vm);
     const RevisionGraph& graph = ctx.graph();
     Database& db = ctx.reader();
     const VersionState state = ctx.state(db);

@@ -24,7 +24,7 @@ int cmd_downgrade(Context& ctx, const Args& args) {
         return kExitOk;
     }
     const auto target = (*vm)["target"].as<std::string>();
-    const bool json = parse_format((*vm)["format"].as<std::string>());
+    const bool json = json_format(*vm);
     const bool atomic = (*vm)["atomic"].as<bool>();
     apply_plan_options(ctx, *vm);
     const RevisionGraph& graph = ctx.graph();
@@ -41,7 +41,7 @@ int cmd_downgrade(Context& ctx, const Args& args) {
         const std::string to = range->upper.empty() ? "base" : range->upper;
         const auto plan = with_target(graph, to, [&] { return plan_downgrade(graph, from, to); });
         ctx.raw_out() << offline_script(
-            graph, ctx.db(OpenMode::kReadOnly), plan.steps, Direction::kDowngrade,
+            graph, ctx.read(), plan.steps, Direction::kDowngrade,
             OfflineOptions{atomic, "runner downgrade " + target + " --sql"}, current_identity());
         return kExitOk;
     }
@@ -49,7 +49,7 @@ int cmd_downgrade(Context& ctx, const Args& args) {
         throw UsageError("Range revision not allowed: '" + target +
                          "' (ranges are for history and --sql)");
     }
-    const auto loaded = ctx.load(ctx.db(OpenMode::kReadOnly));
+    const auto loaded = ctx.load(ctx.read());
     const auto plan =
         with_target(graph, target, [&] { return plan_downgrade(graph, loaded.state, target); });
     PlanRequest request{Direction::kDowngrade,      target, atomic, (*vm)["backup"].as<bool>(),

@@ -17,14 +17,14 @@ int cmd_heads(Context& ctx, const Args& args) {
         "resolve-dependencies", po::bool_switch(),
         "hide heads that another head depends on (effective heads)")(
         "refresh", po::bool_switch(),
-        "rewrite (or create) the heads manifest HEADS from the migration files")(
-        "format", po::value<std::string>()->default_value("text"), "text or json");
+        "rewrite (or create) the heads manifest HEADS from the migration files");
+    add_format_option(options);
     const auto vm = parse_args(ctx, args, "heads [-v] [--resolve-dependencies] [--refresh]",
                                "Show the current head revisions of the migration files.", options);
     if (!vm) {
         return kExitOk;
     }
-    const bool json = parse_format((*vm)["format"].as<std::string>());
+    const bool json = json_format(*vm);
     std::optional<RevisionGraph> refreshed;
     if ((*vm)["refresh"].as<bool>()) {
         // The files are the truth here, so the manifest is not checked against them first.

@@ -16,9 +16,9 @@ int cmd_history(Context& ctx, const Args& args) {
         "verbose,v", po::bool_switch(), "show each revision in full, with whether it is applied")(
         "indicate-current,i", po::bool_switch(), "mark the database's current revision(s)")(
         "log-limit", po::value<int>()->default_value(10),
-        "with -v or json: the newest N audit-log entries per revision (0: all)")(
-        "format", po::value<std::string>()->default_value("text"),
-        "text or json (json includes what the database records, when reachable)");
+        "with -v or json: the newest N audit-log entries per revision (0: all)");
+    add_format_option(options,
+                      "text or json (json includes what the database records, when reachable)");
     const auto vm = parse_args(ctx, args, "history [-v] [-i] [-r LOWER:UPPER] [--log-limit N]",
                                "List revisions, newest first.", options);
     if (!vm) {
@@ -26,7 +26,7 @@ int cmd_history(Context& ctx, const Args& args) {
     }
     const bool verbose = (*vm)["verbose"].as<bool>();
     const bool indicate = (*vm)["indicate-current"].as<bool>();
-    const bool json = parse_format((*vm)["format"].as<std::string>());
+    const bool json = json_format(*vm);
     std::string lower;
     std::string upper;
     if (vm->count("rev-range") != 0) {

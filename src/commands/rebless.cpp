@@ -29,7 +29,7 @@ int cmd_rebless(Context& ctx, const Args& args) {
         throw UsageError("--reason must say why the edit is intended");
     }
     const RevisionGraph& graph = ctx.graph();
-    const auto loaded = ctx.load(ctx.db(OpenMode::kReadOnly));
+    const auto loaded = ctx.load(ctx.read());
     const auto drift = find_drift(graph, loaded.records);
     std::vector<Rev> revs;
     for (const auto& target : (*vm)["rev"].as<std::vector<std::string>>()) {
@@ -40,7 +40,7 @@ int cmd_rebless(Context& ctx, const Args& args) {
         }
         revs.push_back(r);
     }
-    Executor executor(graph, ctx.db(OpenMode::kReadWrite), ctx.err(), current_identity());
+    Executor executor(graph, ctx.writer(), ctx.err(), current_identity());
     for (const Rev r : revs) {
         bool drifted = false;
         for (const auto& d : drift) {

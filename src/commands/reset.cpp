@@ -9,8 +9,8 @@ namespace po = boost::program_options;
 
 int cmd_reset(Context& ctx, const Args& args) {
     po::options_description options("Options");
-    options.add_options()("yes", po::bool_switch(), "confirm: this reverts every migration")(
-        "format", po::value<std::string>()->default_value("text"), "text or json");
+    options.add_options()("yes", po::bool_switch(), "confirm: this reverts every migration");
+    add_format_option(options);
     const auto vm =
         parse_args(ctx, args, "reset --yes",
                    "Destructive: back up the database, downgrade to base (running every "
@@ -23,31 +23,29 @@ int cmd_reset(Context& ctx, const Args& args) {
         throw UsageError(
             "reset reverts every migration and loses their data; add --yes to confirm");
     }
-    const bool json = parse_format((*vm)["format"].as<std::string>());
+    const bool json = json_format(*vm);
     const RevisionGraph& graph = ctx.graph();
     ctx.set_alembic_policy(Context::AlembicPolicy::kRefuse);
     // One report for both halves: a pipeline parses one JSON document.
     PlanReport report;
     try {
-        auto loaded = ctx.load(ctx.db(OpenMode::kReadOnly));
+        auto loaded = ctx.load(ctx.read());
         const auto down = plan_downgrade(graph, loaded.state, "base");
         execute_plan(ctx, loaded, down.steps,
                      PlanRequest{Direction::kDowngrade, "base", false, true, false, json}, report);
-        loaded = ctx.load(ctx.db(OpenMode::kReadOnly));
+        loaded = ctx.load(ctx.read());
         const auto up = plan_upgrade(graph, loaded.state, "heads");
         execute_plan(ctx, loaded, up,
                      PlanRequest{Direction::kUpgrade, "heads", false, false, false, json}, report);
     } catch (const Error& e) {
         if (json) {
-            ctx.out() << plan_json(graph, "reset", "heads", ctx.db(OpenMode::kReadOnly).describe(),
-                                   report, &e)
+            ctx.out() << plan_json(graph, "reset", "heads", ctx.read().describe(), report, &e)
                       << "\n";
         }
         throw;
     }
     if (json) {
-        ctx.out() << plan_json(graph, "reset", "heads", ctx.db(OpenMode::kReadOnly).describe(),
-                               report, nullptr)
+        ctx.out() << plan_json(graph, "reset", "heads", ctx.read().describe(), report, nullptr)
                   << "\n";
     }
     return kExitOk;

@@ -28,10 +28,9 @@ int cmd_resolve(Context& ctx, const Args& args) {
     const RevisionGraph& graph = ctx.graph();
     const std::string rev = (*vm)["rev"].as<std::string>();
     if ((*vm)["forget"].as<bool>()) {
-        for (const auto& p : ctx.db(OpenMode::kReadOnly).partials()) {
+        for (const auto& p : ctx.read().partials()) {
             if (p.revision == rev) {
-                Executor(graph, ctx.db(OpenMode::kReadWrite), ctx.err(), current_identity())
-                    .forget(rev);
+                Executor(graph, ctx.writer(), ctx.err(), current_identity()).forget(rev);
                 ctx.err() << "Forgot that the " << p.direction << " of " << rev
                           << " stopped part-way; nothing was recorded as applied or reverted\n";
                 return kExitOk;
@@ -40,13 +39,12 @@ int cmd_resolve(Context& ctx, const Args& args) {
         throw Error("no failed migration is recorded for " + rev);
     }
     const Rev r = graph.resolve_ident(rev);
-    const auto loaded = ctx.load(ctx.db(OpenMode::kReadOnly));
+    const auto loaded = ctx.load(ctx.read());
     for (const auto& p : loaded.partials) {
         if (p.revision == graph.id(r)) {
             const Direction d =
                 p.direction == "upgrade" ? Direction::kUpgrade : Direction::kDowngrade;
-            Executor(graph, ctx.db(OpenMode::kReadWrite), ctx.err(), current_identity())
-                .resolve(r, d);
+            Executor(graph, ctx.writer(), ctx.err(), current_identity()).resolve(r, d);
             ctx.err() << "Resolved " << p.direction << " of " << graph.id(r) << ": recorded as "
                       << (d == Direction::kUpgrade ? "applied" : "reverted") << "\n";
             return kExitOk;

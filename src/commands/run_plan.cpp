@@ -1,17 +1,18 @@
 // What upgrade, downgrade and reset share: the checks before running a plan, and its report.
 #include "commands/run_plan.hpp"
 
+#include "commands/commands.hpp"
+
 #include <algorithm>
 #include <ctime>
 #include <ostream>
 
 #include "exec/drift.hpp"
+#include "exec/preflight.hpp"
 #include "util/json.hpp"
 #include "util/text.hpp"
 
 namespace runner {
-namespace {}  // namespace
-
 std::string plan_json(const RevisionGraph& graph, const std::string& command,
                       const std::string& target, const std::string& database,
                       const PlanReport& report, const Error* error) {
@@ -56,9 +57,9 @@ boost::program_options::options_description plan_options() {
         "atomic", po::bool_switch(), "run the whole plan in one transaction: all or nothing")(
         "backup", po::bool_switch(), "back up the database first (SQLite online backup)")(
         "resume", po::bool_switch(),
-        "continue a failed non-transactional migration at the statement that failed")(
-        "format", po::value<std::string>()->default_value("text"),
-        "text or json (a report on stdout)")(
+        "continue a failed non-transactional migration at the statement that failed");
+    add_format_option(options, "text or json (a report on stdout)");
+    options.add_options()(
         "allow-drift", po::bool_switch(),
         "emergency: run although applied migrations were edited (recorded in the audit log)")(
         "no-create", po::bool_switch(),
@@ -72,81 +73,40 @@ void apply_plan_options(Context& ctx, const boost::program_options::variables_ma
     }
 }
 
-std::string default_backup_path(const std::string& db_file) {
-    const std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    localtime_r(&now, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &tm);
-    return db_file + ".backup-" + buf;
-}
-
 void execute_plan(Context& ctx, const Context::Loaded& loaded, const std::vector<Rev>& steps,
                   const PlanRequest& request, PlanReport& report) {
     const RevisionGraph& graph = ctx.graph();
-    const bool up = request.direction == Direction::kUpgrade;
     std::vector<Renewal> renewals;
     const auto drift = find_drift(graph, loaded.records, &renewals);
-    if (!drift.empty() && !request.allow_drift) {
-        throw Error(drift_message(graph, drift) + " (or, in an emergency, run with --allow-drift)");
+    if (const auto warning = check_drift(graph, drift, request.allow_drift)) {
+        ctx.err() << "warning: " << *warning << "\n";
     }
-    if (!drift.empty()) {
-        ctx.err() << "warning: --allow-drift: " << drift_message(graph, drift) << "\n";
-    }
-    // A migration that stopped part-way is neither applied nor reverted: nothing else runs until
-    // it is resumed (when the plan includes it), resolved or forgotten.
-    for (const auto& p : loaded.partials) {
-        const auto r = graph.find(p.revision);
-        if (!r) {
-            throw Error("a migration " + p.revision + " stopped part-way in " + p.direction +
-                        " at statement " + std::to_string(p.statement) + " on " + p.at +
-                        " UTC: " + p.error +
-                        "; no migration file declares that revision any more. Put the database "
-                        "in the state you want by hand, then run 'runner resolve --forget " +
-                        p.revision + "' to remove the record");
-        }
-        const bool in_plan = std::find(steps.begin(), steps.end(), *r) != steps.end();
-        if (!(in_plan && request.resume && p.direction == direction_name(request.direction))) {
-            throw Error(
-                "migration " + p.revision + " (" +
-                (p.direction == "upgrade" ? graph.migration(*r).up_path
-                                          : graph.migration(*r).down_path) +
-                ") is not transactional and stopped at statement " + std::to_string(p.statement) +
-                " (line " + std::to_string(p.line) + ") on " + p.at + " UTC: " + p.error +
-                "; the statements before it are applied. Run again with --resume to continue at "
-                "that statement, or finish it by hand and run 'runner resolve " +
-                p.revision + "'");
-        }
-    }
-    Database& reader = ctx.db(OpenMode::kReadOnly);
+    check_partials(graph, loaded.partials, steps, request.direction, request.resume);
+    Database& reader = ctx.read();
     if (steps.empty()) {
         if (!request.json) {
-            ctx.err() << "Nothing to " << direction_name(request.direction) << ": "
-                      << reader.describe()
-                      << (up ? " already has every migration '" : " has nothing applied above '")
-                      << request.target << (up ? "' needs\n" : "'\n");
+            ctx.err() << nothing_to_do_message(request.direction, reader.describe(), request.target)
+                      << "\n";
         }
         return;
     }
     report.nothing_to_do = false;
     if (request.atomic) {
-        for (const Rev r : steps) {
-            const Migration& m = graph.migration(r);
-            if (!(up ? m.up_transactional : m.down_transactional)) {
-                throw Error("--atomic cannot run " + (up ? m.up_path : m.down_path) +
-                            ": it is marked 'transactional: false'; run without --atomic");
-            }
-        }
+        check_atomic(graph, steps, request.direction);
     }
-    if (request.backup) {
-        if (reader.exists()) {
-            report.backup = reader.backup_to(default_backup_path(reader.file_path()), true);
+    switch (decide_backup(request.backup, reader.exists())) {
+        case BackupDecision::kNotAsked:
+            break;
+        case BackupDecision::kTake:
+            report.backup =
+                reader.backup_to(default_backup_path(reader.file_path(), std::time(nullptr)), true);
             ctx.err() << "Backed up " << reader.describe() << " to " << report.backup << "\n";
-        } else {
+            break;
+        case BackupDecision::kNoDatabase:
             ctx.err() << "No backup taken: " << reader.describe() << " does not exist yet\n";
-        }
+            break;
     }
-    Database& db = ctx.db(OpenMode::kReadWrite);
+    Database& db = ctx.writer();
     const Identity who = current_identity();
     if (!drift.empty()) {
         log_allowed_drift(db, graph, drift,
@@ -176,14 +136,14 @@ int run_plan(Context& ctx, const Context::Loaded& loaded, const std::vector<Rev>
     } catch (const Error& e) {
         if (request.json) {
             ctx.out() << plan_json(ctx.graph(), direction_name(request.direction), request.target,
-                                   ctx.db(OpenMode::kReadOnly).describe(), report, &e)
+                                   ctx.read().describe(), report, &e)
                       << "\n";
         }
         throw;
     }
     if (request.json) {
         ctx.out() << plan_json(ctx.graph(), direction_name(request.direction), request.target,
-                               ctx.db(OpenMode::kReadOnly).describe(), report, nullptr)
+                               ctx.read().describe(), report, nullptr)
                   << "\n";
     }
     return kExitOk;

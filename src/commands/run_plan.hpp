@@ -35,18 +35,16 @@ struct PlanReport {
     bool nothing_to_do = true;
 };
 
-// Refuses on drift (unless allow_drift) or on failed non-transactional migrations in the plan
-// (unless resuming), takes a backup when asked, and runs the plan, adding what it did to `report`
-// (also when it throws). Progress and, in text mode, "Nothing to ..." go to stderr.
+// Applies the rules of exec/preflight.hpp (drift unless allow_drift, migrations that stopped
+// part-way unless resuming, --atomic), takes a backup when asked, and runs the plan, adding what
+// it did to `report` (also when it throws). Progress and, in text mode, "Nothing to ..." go to
+// stderr.
 void execute_plan(Context& ctx, const Context::Loaded& loaded, const std::vector<Rev>& steps,
                   const PlanRequest& request, PlanReport& report);
 
 // execute_plan, then the JSON report on stdout when asked for (on failure too).
 int run_plan(Context& ctx, const Context::Loaded& loaded, const std::vector<Rev>& steps,
              const PlanRequest& request);
-
-// "<db file>.backup-YYYYmmdd-HHMMSS" in local time (backup_to adds -2, -3, ... when taken).
-std::string default_backup_path(const std::string& db_file);
 
 // The JSON report of upgrade, downgrade and reset; `error` is null on success.
 std::string plan_json(const RevisionGraph& graph, const std::string& command,

@@ -9,8 +9,7 @@ namespace po = boost::program_options;
 
 int cmd_show(Context& ctx, const Args& args) {
     po::options_description options("Options");
-    options.add_options()("format", po::value<std::string>()->default_value("text"),
-                          "text or json");
+    add_format_option(options);
     po::options_description arguments;
     arguments.add_options()("rev", po::value<std::string>()->required(), "revision");
     po::positional_options_description positional;
@@ -30,7 +29,7 @@ int cmd_show(Context& ctx, const Args& args) {
         revs = with_target(graph, rev, [&] { return graph.get_revisions(rev); });
     }
     const AppliedInfo info = ctx.applied_info();
-    if (parse_format((*vm)["format"].as<std::string>())) {
+    if (json_format(*vm)) {
         std::vector<std::string> items;
         for (const Rev r : revs) {
             items.push_back(revision_json(graph, r, &info));

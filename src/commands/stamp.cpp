@@ -44,7 +44,7 @@ int cmd_stamp(Context& ctx, const Args& args) {
     }
     const RevisionGraph& graph = ctx.graph();
     const VersionState before =
-        purge ? VersionState{RevSet(graph.size(), 0), {}} : ctx.state(ctx.db(OpenMode::kReadOnly));
+        purge ? VersionState{RevSet(graph.size(), 0), {}} : ctx.state(ctx.read());
     std::vector<Rev> rows;
     try {
         rows = plan_stamp(graph, before.rows, targets);
@@ -60,7 +60,7 @@ int cmd_stamp(Context& ctx, const Args& args) {
     std::vector<std::string> removed;
     std::vector<Rev> added;
     if (purge) {
-        for (const auto& record : ctx.db(OpenMode::kReadOnly).applied()) {
+        for (const auto& record : ctx.read().applied()) {
             removed.push_back(record.revision);
         }
     }
@@ -74,8 +74,7 @@ int cmd_stamp(Context& ctx, const Args& args) {
     }
     ctx.err() << "Running stamp_revision " << list(graph, before.rows) << " -> "
               << list(graph, rows) << "\n";
-    Executor(graph, ctx.db(OpenMode::kReadWrite), ctx.err(), current_identity())
-        .stamp(removed, added, purge);
+    Executor(graph, ctx.writer(), ctx.err(), current_identity()).stamp(removed, added, purge);
     return kExitOk;
 }
 

@@ -25,7 +25,7 @@ int cmd_upgrade(Context& ctx, const Args& args) {
         return kExitOk;
     }
     const auto target = (*vm)["target"].as<std::string>();
-    const bool json = parse_format((*vm)["format"].as<std::string>());
+    const bool json = json_format(*vm);
     const bool atomic = (*vm)["atomic"].as<bool>();
     apply_plan_options(ctx, *vm);
     const RevisionGraph& graph = ctx.graph();
@@ -41,11 +41,11 @@ int cmd_upgrade(Context& ctx, const Args& args) {
             });
             to = range->upper.empty() ? "heads" : range->upper;
         } else {
-            from = ctx.state(ctx.db(OpenMode::kReadOnly));
+            from = ctx.state(ctx.read());
         }
         const auto steps = with_target(graph, to, [&] { return plan_upgrade(graph, from, to); });
         ctx.raw_out() << offline_script(
-            graph, ctx.db(OpenMode::kReadOnly), steps, Direction::kUpgrade,
+            graph, ctx.read(), steps, Direction::kUpgrade,
             OfflineOptions{atomic, "runner upgrade " + target + " --sql"}, current_identity());
         return kExitOk;
     }
@@ -53,7 +53,7 @@ int cmd_upgrade(Context& ctx, const Args& args) {
         throw UsageError("Range revision not allowed: '" + target +
                          "' (ranges are for history and --sql)");
     }
-    const auto loaded = ctx.load(ctx.db(OpenMode::kReadOnly));
+    const auto loaded = ctx.load(ctx.read());
     const auto steps =
         with_target(graph, target, [&] { return plan_upgrade(graph, loaded.state, target); });
     PlanRequest request{Direction::kUpgrade,        target, atomic, (*vm)["backup"].as<bool>(),
