@@ -21,7 +21,11 @@ int run(int argc, char** argv) {
         }
         return e.exit_code();
     } catch (const std::exception& e) {
-        std::cerr << "runner: error: " << runner::terminal_safe(e.what()) << "\n";
+        // Every failure a user can act on is an Error; anything else is a bug in runner.
+        std::cerr << "runner: internal error: " << runner::terminal_safe(e.what()) << "\n";
+        return runner::kExitError;
+    } catch (...) {
+        std::cerr << "runner: internal error: unknown exception\n";
         return runner::kExitError;
     }
 }

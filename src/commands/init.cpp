@@ -19,14 +19,18 @@ namespace {
 // they differ (init never guesses which one was meant).
 std::string one_of(const std::optional<std::string>& global, const po::variables_map& vm,
                    const char* key, const std::string& fallback, const std::string& what,
-                   const std::string& global_name, const std::string& local_name) {
+                   const std::string& global_name, const std::string& local_name,
+                   bool is_url = false) {
     if (vm.count(key) == 0) {
         return global.value_or(fallback);
     }
     const auto& local = vm[key].as<std::string>();
     if (global && *global != local) {
-        throw UsageError("init: the " + what + " is given twice, '" + printable(*global) +
-                         "' by the global " + global_name + " and '" + printable(local) + "' " +
+        const auto shown = [is_url](const std::string& value) {
+            return printable(is_url ? mask_secrets(value) : value);
+        };
+        throw UsageError("init: the " + what + " is given twice, '" + shown(*global) +
+                         "' by the global " + global_name + " and '" + shown(local) + "' " +
                          local_name + "; give it once");
     }
     return local;
@@ -66,7 +70,7 @@ int cmd_init(Context& ctx, const Args& args) {
     const auto dir =
         one_of(global.dir, *vm, "directory", "sql", "migrations directory", "--dir", "as DIR");
     const auto db =
-        one_of(global.db, *vm, "db", kDefaultDatabase, "database", "--db", "by init --db");
+        one_of(global.db, *vm, "db", kDefaultDatabase, "database", "--db", "by init --db", true);
     if (is_nonempty_directory(dir)) {
         throw Error("migrations directory '" + dir +
                     "' already exists and is not empty; init starts a new project (for an "
