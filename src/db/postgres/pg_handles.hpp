@@ -1,0 +1,28 @@
+// RAII owners of libpq's handles. Only the PostgreSQL backend's .cpp files include this (and
+// with it <libpq-fe.h>).
+#pragma once
+
+#include <libpq-fe.h>
+
+#include <memory>
+
+namespace runner::pg {
+
+struct ConnCloser {
+    void operator()(PGconn* conn) const noexcept { PQfinish(conn); }
+};
+struct ResultClearer {
+    void operator()(PGresult* result) const noexcept { PQclear(result); }
+};
+struct MemFreer {
+    void operator()(void* p) const noexcept { PQfreemem(p); }
+};
+struct ConninfoFreer {
+    void operator()(PQconninfoOption* options) const noexcept { PQconninfoFree(options); }
+};
+
+using ConnHandle = std::unique_ptr<PGconn, ConnCloser>;
+using ResultHandle = std::unique_ptr<PGresult, ResultClearer>;
+using ConninfoHandle = std::unique_ptr<PQconninfoOption, ConninfoFreer>;
+
+}  // namespace runner::pg

@@ -1,0 +1,334 @@
+// libpq connection, runner's own statements and queries, and migration statements with their
+// errors mapped to file:line. The only file besides pg_handles.hpp's users that sees libpq.
+#include "db/postgres/pg_session.hpp"
+
+#include <cstdlib>
+#include <utility>
+
+#include "db/database.hpp"
+#include "db/postgres/pg_handles.hpp"
+#include "db/postgres/pg_url.hpp"
+#include "util/error.hpp"
+
+namespace runner {
+
+namespace {
+
+// libpq's messages: several lines ("...failed: FATAL:  ...\n\tIs the server running...?\n")
+// joined into one, whitespace runs collapsed.
+std::string one_line(std::string_view text) {
+    std::string out;
+    bool space = false;
+    for (const char c : text) {
+        if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+            space = !out.empty();
+            continue;
+        }
+        if (space) {
+            out += ' ';
+            space = false;
+        }
+        out += c;
+    }
+    return out;
+}
+
+void replace_all(std::string& text, const std::string& what, const std::string& with) {
+    if (what.empty()) {
+        return;
+    }
+    for (auto p = text.find(what); p != std::string::npos; p = text.find(what, p + with.size())) {
+        text.replace(p, what.size(), with);
+    }
+}
+
+std::string field(const PGresult* result, int code) {
+    const char* value = PQresultErrorField(result, code);
+    return value == nullptr ? std::string() : one_line(value);
+}
+
+PgServerError server_error(PGconn* conn, const PGresult* result) {
+    PgServerError error;
+    if (result != nullptr) {
+        error.sqlstate = field(result, PG_DIAG_SQLSTATE);
+        error.message = field(result, PG_DIAG_MESSAGE_PRIMARY);
+        error.detail = field(result, PG_DIAG_MESSAGE_DETAIL);
+        error.hint = field(result, PG_DIAG_MESSAGE_HINT);
+        const auto position = field(result, PG_DIAG_STATEMENT_POSITION);
+        error.position = position.empty() ? 0 : std::atoi(position.c_str());
+    }
+    if (error.message.empty()) {
+        error.message = one_line(result != nullptr ? PQresultErrorMessage(result) : "");
+    }
+    if (error.message.empty()) {
+        error.message = one_line(PQerrorMessage(conn));
+    }
+    if (error.message.empty()) {
+        error.message = "the server sent no result (out of memory?)";
+    }
+    if (error.sqlstate.empty() && PQstatus(conn) == CONNECTION_BAD) {
+        error.sqlstate = "08006";  // connection_failure
+    }
+    return error;
+}
+
+bool succeeded(const PGresult* result) {
+    if (result == nullptr) {
+        return false;
+    }
+    const auto status = PQresultStatus(result);
+    return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY;
+}
+
+// libpq's parameter arrays for `params`.
+struct ParamArrays {
+    explicit ParamArrays(const PgParams& params) {
+        values.reserve(params.size());
+        for (const auto& p : params) {
+            values.push_back(p ? p->c_str() : nullptr);
+        }
+    }
+    std::vector<const char*> values;
+};
+
+// Everything `conn` still has to say after a command (COPY data, further results), discarded.
+void drain(PGconn* conn) {
+    for (;;) {
+        pg::ResultHandle result(PQgetResult(conn));
+        if (!result) {
+            return;
+        }
+        if (PQresultStatus(result.get()) == PGRES_COPY_OUT) {
+            char* buffer = nullptr;
+            while (PQgetCopyData(conn, &buffer, 0) > 0) {
+                PQfreemem(buffer);
+            }
+        } else if (PQresultStatus(result.get()) == PGRES_COPY_IN) {
+            PQputCopyEnd(conn, "runner sends no COPY data");
+        }
+    }
+}
+
+std::size_t char_length(std::string_view s, std::size_t i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+    return std::min(n, s.size() - i);
+}
+
+}  // namespace
+
+std::string PgServerError::describe() const {
+    std::string out = message;
+    if (!sqlstate.empty()) {
+        out += " (SQLSTATE " + sqlstate + ")";
+    }
+    if (!detail.empty()) {
+        out += "; DETAIL: " + detail;
+    }
+    if (!hint.empty()) {
+        out += "; HINT: " + hint;
+    }
+    return out;
+}
+
+void PgSession::Closer::operator()(pg_conn* conn) const noexcept {
+    PQfinish(conn);
+}
+
+PgSession::PgSession(const std::string& url, std::string shown) : shown_(std::move(shown)) {
+    const std::string conninfo = libpq_conninfo(url);
+    // The URL or keyword string is expanded in place of dbname: what it says overrides the
+    // defaults before it, and the settings after it override what it says.
+    std::vector<const char*> keys;
+    std::vector<const char*> values;
+    if (std::getenv("PGCONNECT_TIMEOUT") == nullptr) {
+        keys.push_back("connect_timeout");
+        values.push_back("10");
+    }
+    keys.push_back("dbname");
+    values.push_back(conninfo.c_str());
+    keys.push_back("fallback_application_name");
+    values.push_back("runner");
+    // Migration files are UTF-8, and error positions count UTF-8 characters.
+    keys.push_back("client_encoding");
+    values.push_back("UTF8");
+    keys.push_back(nullptr);
+    values.push_back(nullptr);
+    conn_.reset(PQconnectdbParams(keys.data(), values.data(), 1));
+    if (!conn_) {
+        throw DatabaseError("cannot connect to " + shown_ + ": out of memory", "08001");
+    }
+    if (PQstatus(conn_.get()) != CONNECTION_OK) {
+        std::string why = one_line(PQerrorMessage(conn_.get()));
+        // libpq does not repeat passwords, but a malformed URL is quoted back: scrub what the
+        // user wrote, raw and decoded, and what libpq used.
+        replace_all(why, written_password(url), "***");
+        replace_all(why, percent_decoded_password(url), "***");
+        if (const char* used = PQpass(conn_.get()); used != nullptr) {
+            replace_all(why, used, "***");
+        }
+        throw DatabaseError("cannot connect to " + shown_ + ": " + why, "08001");
+    }
+    PQsetNoticeProcessor(
+        conn_.get(), [](void*, const char*) {}, nullptr);
+}
+
+PgSession::~PgSession() = default;
+
+void PgSession::exec(std::string_view sql, std::string_view doing) {
+    pg::ResultHandle result(PQexec(conn_.get(), std::string(sql).c_str()));
+    if (!succeeded(result.get())) {
+        const auto error = server_error(conn_.get(), result.get());
+        result.reset();
+        drain(conn_.get());
+        throw DatabaseError(shown_ + ": " + std::string(doing) + ": " + error.describe(),
+                            error.sqlstate);
+    }
+}
+
+std::int64_t PgSession::execute(std::string_view sql, const PgParams& params,
+                                std::string_view doing) {
+    ParamArrays arrays(params);
+    pg::ResultHandle result(PQexecParams(conn_.get(), std::string(sql).c_str(),
+                                         static_cast<int>(params.size()), nullptr,
+                                         arrays.values.data(), nullptr, nullptr, 0));
+    if (!succeeded(result.get())) {
+        const auto error = server_error(conn_.get(), result.get());
+        throw DatabaseError(shown_ + ": " + std::string(doing) + ": " + error.describe(),
+                            error.sqlstate);
+    }
+    const char* tuples = PQcmdTuples(result.get());
+    return tuples[0] == '\0' ? 0 : std::atoll(tuples);
+}
+
+std::vector<PgRow> PgSession::query(std::string_view sql, const PgParams& params,
+                                    std::string_view doing) {
+    ParamArrays arrays(params);
+    pg::ResultHandle result(PQexecParams(conn_.get(), std::string(sql).c_str(),
+                                         static_cast<int>(params.size()), nullptr,
+                                         arrays.values.data(), nullptr, nullptr, 0));
+    if (!succeeded(result.get())) {
+        const auto error = server_error(conn_.get(), result.get());
+        throw DatabaseError(shown_ + ": " + std::string(doing) + ": " + error.describe(),
+                            error.sqlstate);
+    }
+    std::vector<PgRow> rows;
+    const int n = PQntuples(result.get());
+    const int columns = PQnfields(result.get());
+    rows.reserve(static_cast<std::size_t>(n));
+    for (int r = 0; r < n; ++r) {
+        PgRow row;
+        row.reserve(static_cast<std::size_t>(columns));
+        for (int c = 0; c < columns; ++c) {
+            if (PQgetisnull(result.get(), r, c)) {
+                row.emplace_back(std::nullopt);
+            } else {
+                row.emplace_back(
+                    std::string(PQgetvalue(result.get(), r, c),
+                                static_cast<std::size_t>(PQgetlength(result.get(), r, c))));
+            }
+        }
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
+std::optional<std::string> PgSession::scalar(std::string_view sql, const PgParams& params,
+                                             std::string_view doing) {
+    auto rows = query(sql, params, doing);
+    if (rows.empty() || rows.front().empty()) {
+        return std::nullopt;
+    }
+    return std::move(rows.front().front());
+}
+
+void PgSession::run_statement(const PgStatement& statement, const std::string& origin, int index) {
+    if (statement.kind == PgStatementKind::kCopyFromStdin ||
+        statement.kind == PgStatementKind::kCopyData) {
+        throw RefusedStatementError(
+            origin, statement.line,
+            "COPY ... FROM STDIN is refused: runner sends SQL only, not the data lines after "
+            "it; load data with INSERT statements, or COPY FROM a file the server can read",
+            pg_statement_excerpt(statement, 0), index);
+    }
+    if (statement.kind == PgStatementKind::kMetaCommand) {
+        throw RefusedStatementError(
+            origin, statement.line,
+            "psql meta-command refused: runner sends SQL to the server, and backslash commands "
+            "are psql's own",
+            pg_statement_excerpt(statement, 0), index);
+    }
+    pg::ResultHandle result(PQexec(conn_.get(), statement.text.c_str()));
+    if (result && PQresultStatus(result.get()) == PGRES_COPY_OUT) {
+        result.reset();
+        drain(conn_.get());
+        return;
+    }
+    if (!succeeded(result.get())) {
+        const auto error = server_error(conn_.get(), result.get());
+        result.reset();
+        drain(conn_.get());
+        int line = statement.line;
+        if (error.position > 0) {
+            if (const auto where = pg_error_location(statement, error.position)) {
+                line = where->line;
+            }
+        }
+        throw StatementError(origin, line, error.describe(),
+                             pg_statement_excerpt(statement, error.position), index);
+    }
+}
+
+bool PgSession::in_transaction() const {
+    const auto status = PQtransactionStatus(conn_.get());
+    return status == PQTRANS_INTRANS || status == PQTRANS_INERROR || status == PQTRANS_ACTIVE;
+}
+
+std::string pg_statement_excerpt(const PgStatement& statement, int position) {
+    const std::string_view text = statement.text;
+    int target_line = statement.line;
+    int target_column = statement.column;
+    if (position > 0) {
+        if (const auto where = pg_error_location(statement, position)) {
+            target_line = where->line;
+            target_column = where->column;
+        } else {
+            position = 0;
+        }
+    }
+    // Find the start of target_line within the text (lines end at LF, CRLF or a lone CR).
+    std::size_t start = 0;
+    int line = statement.line;
+    for (std::size_t i = 0; i < text.size() && line < target_line; ++i) {
+        if (text[i] == '\n' || (text[i] == '\r' && (i + 1 >= text.size() || text[i + 1] != '\n'))) {
+            ++line;
+            start = i + 1;
+        }
+    }
+    const int first_column = line == statement.line ? statement.column : 1;
+    std::string shown;
+    int caret = -1;
+    int column = first_column;
+    for (std::size_t i = start; i < text.size() && text[i] != '\n' && text[i] != '\r';) {
+        if (column == target_column) {
+            caret = column - first_column;
+        }
+        if (shown.size() >= 120) {
+            shown += "...";
+            break;
+        }
+        const auto n = char_length(text, i);
+        shown += text[i] == '\t' ? std::string(" ") : std::string(text.substr(i, n));
+        i += n;
+        ++column;
+    }
+    if (caret < 0 && column == target_column) {
+        caret = column - first_column;  // one past the end of the line
+    }
+    if (position > 0 && caret >= 0) {
+        shown += "\n    " + std::string(static_cast<std::size_t>(caret), ' ') + "^";
+    }
+    return shown;
+}
+
+}  // namespace runner
