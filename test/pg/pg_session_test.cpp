@@ -8,7 +8,8 @@
 #include <fstream>
 #include <string>
 
-#include "db/database.hpp"
+#include "db/connection.hpp"
+#include "db/open.hpp"
 #include "db/postgres/pg_session.hpp"
 #include "db/postgres/pg_url.hpp"
 #include "pg_cluster.hpp"

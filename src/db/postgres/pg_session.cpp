@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <utility>
 
-#include "db/database.hpp"
+#include "db/connection.hpp"
 #include "db/postgres/pg_handles.hpp"
 #include "db/postgres/pg_url.hpp"
 #include "util/error.hpp"
@@ -216,6 +216,12 @@ std::vector<PgRow> PgSession::query(std::string_view sql, const PgParams& params
     const int n = PQntuples(result.get());
     const int columns = PQnfields(result.get());
     rows.reserve(static_cast<std::size_t>(n));
+    // timestamp and timestamptz (type OIDs 1114, 1184) read without fractions and zone.
+    std::vector<bool> timestamp(static_cast<std::size_t>(columns));
+    for (int c = 0; c < columns; ++c) {
+        const auto type = PQftype(result.get(), c);
+        timestamp[static_cast<std::size_t>(c)] = type == 1114 || type == 1184;
+    }
     for (int r = 0; r < n; ++r) {
         PgRow row;
         row.reserve(static_cast<std::size_t>(columns));
@@ -223,9 +229,12 @@ std::vector<PgRow> PgSession::query(std::string_view sql, const PgParams& params
             if (PQgetisnull(result.get(), r, c)) {
                 row.emplace_back(std::nullopt);
             } else {
-                row.emplace_back(
-                    std::string(PQgetvalue(result.get(), r, c),
-                                static_cast<std::size_t>(PQgetlength(result.get(), r, c))));
+                std::string value(PQgetvalue(result.get(), r, c),
+                                  static_cast<std::size_t>(PQgetlength(result.get(), r, c)));
+                if (timestamp[static_cast<std::size_t>(c)] && value.size() > 19) {
+                    value.resize(19);
+                }
+                row.emplace_back(std::move(value));
             }
         }
         rows.push_back(std::move(row));
@@ -277,6 +286,10 @@ void PgSession::run_statement(const PgStatement& statement, const std::string& o
         throw StatementError(origin, line, error.describe(),
                              pg_statement_excerpt(statement, error.position), index);
     }
+}
+
+bool PgSession::transaction_failed() const {
+    return PQtransactionStatus(conn_.get()) == PQTRANS_INERROR;
 }
 
 bool PgSession::in_transaction() const {

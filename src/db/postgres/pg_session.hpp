@@ -48,7 +48,8 @@ class PgSession {
     void exec(std::string_view sql, std::string_view doing);
     // One statement with parameters $1..$n (text, or NULL); returns the rows it changed.
     std::int64_t execute(std::string_view sql, const PgParams& params, std::string_view doing);
-    // One query with parameters: every row, each value as text (nullopt for NULL).
+    // One query with parameters: every row, each value as text (nullopt for NULL); a timestamp
+    // as "YYYY-MM-DD HH:MM:SS" (the session's time zone, UTC for runner's connections).
     std::vector<PgRow> query(std::string_view sql, const PgParams& params, std::string_view doing);
     // The first column of the first row, or nullopt when there is none (or it is NULL).
     std::optional<std::string> scalar(std::string_view sql, const PgParams& params,
@@ -62,6 +63,8 @@ class PgSession {
 
     // Whether a transaction is open (also one that failed and awaits ROLLBACK).
     bool in_transaction() const;
+    // Whether the open transaction failed (only ROLLBACK can end it).
+    bool transaction_failed() const;
 
   private:
     struct Closer {

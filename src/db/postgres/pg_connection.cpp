@@ -1,0 +1,169 @@
+// The PostgreSQL Connection: see open_postgres.hpp. Locking is a session-level advisory lock
+// taken by polling pg_try_advisory_lock (a waiter blocked in pg_advisory_lock would deadlock
+// against CREATE INDEX CONCURRENTLY); the session runs in UTC so the bookkeeping's timestamptz
+// columns read and compare as "YYYY-MM-DD HH:MM:SS".
+#include <chrono>
+#include <cstdint>
+#include <thread>
+
+#include "db/postgres/open_postgres.hpp"
+#include "db/postgres/pg_dialect.hpp"
+#include "db/postgres/pg_script.hpp"
+#include "db/postgres/pg_session.hpp"
+
+namespace runner {
+
+namespace {
+
+// The advisory lock's two keys: runner's, and the version table it guards (FNV-1a of
+// "schema.table"), so projects with different version tables in one database do not wait on
+// each other.
+constexpr std::int32_t kLockClass = 0x52554e52;  // "RUNR"
+
+std::int32_t lock_key(const std::string& schema, const std::string& table) {
+    std::uint32_t hash = 2166136261U;
+    for (const char c : schema + "." + table) {
+        hash = (hash ^ static_cast<unsigned char>(c)) * 16777619U;
+    }
+    return static_cast<std::int32_t>(hash);
+}
+
+PgParams text_params(const SqlParams& params) {
+    PgParams out;
+    out.reserve(params.size());
+    for (const auto& p : params) {
+        if (const auto* text = std::get_if<std::string_view>(&p)) {
+            out.emplace_back(std::string(*text));
+        } else if (const auto* number = std::get_if<std::int64_t>(&p)) {
+            out.emplace_back(std::to_string(*number));
+        } else {
+            out.emplace_back(std::nullopt);
+        }
+    }
+    return out;
+}
+
+class PgConnection final : public Connection {
+  public:
+    PgConnection(const std::string& url, const std::string& shown, OpenMode mode,
+                 const OpenOptions& options)
+        : session_(url, shown),
+          dialect_(),
+          writer_(mode == OpenMode::kReadWrite),
+          lock_timeout_ms_(options.lock_timeout_ms),
+          keys_(std::to_string(kLockClass) + ", " +
+                std::to_string(lock_key("", options.version_table))) {
+        apply_settings();
+        if (writer_) {
+            take_lock("pg_try_advisory_lock", "taking runner's lock");
+        }
+    }
+
+    std::string describe() const override { return session_.shown(); }
+    const Dialect& dialect() const override { return dialect_; }
+    bool exists() const override { return true; }
+
+    void begin() override { session_.exec("BEGIN", "starting a transaction"); }
+
+    void commit() override {
+        // COMMIT of a transaction that failed only rolls it back, without an error.
+        if (session_.transaction_failed()) {
+            rollback();
+            throw DatabaseError(
+                session_.shown() + ": committing: the transaction had failed and was rolled back",
+                "25P02");
+        }
+        session_.exec("COMMIT", "committing");
+    }
+
+    void rollback() noexcept override {
+        try {
+            if (session_.in_transaction()) {
+                session_.exec("ROLLBACK", "rolling back");
+            }
+        } catch (...) {
+        }
+    }
+
+    int run_script(TextSource& sql, const std::string& origin, const ScriptRun& run) override {
+        return run_pg_script(session_, sql, origin, run);
+    }
+
+    std::int64_t execute(std::string_view sql, const SqlParams& params,
+                         std::string_view doing) override {
+        return session_.execute(sql, text_params(params), doing);
+    }
+
+    std::vector<SqlRow> query(std::string_view sql, const SqlParams& params,
+                              std::string_view doing) override {
+        return session_.query(sql, text_params(params), doing);
+    }
+
+    // A migration may have changed settings (search_path, lock_timeout, TimeZone, ...): RESET
+    // ALL restores what the connection started with, then runner's own settings.
+    void reset_session() override {
+        session_.exec("RESET ALL", "restoring the session settings");
+        apply_settings();
+    }
+
+    void wait_for_writers() override {
+        if (!writer_) {
+            take_lock("pg_try_advisory_lock_shared", "waiting for a runner that is writing");
+            session_.exec("SELECT pg_advisory_unlock_shared(" + keys_ + ")",
+                          "releasing the shared lock");
+        }
+    }
+
+    std::unique_ptr<Connection> open_scratch() const override {
+        throw Error(session_.shown() +
+                    ": a scratch database is not supported on PostgreSQL yet (this command "
+                    "needs one)");
+    }
+
+  private:
+    void apply_settings() {
+        session_.exec(
+            "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = "
+            "'postgres'",
+            "setting the session's time zone");
+    }
+
+    // Polls `function` (never the blocking pg_advisory_lock) until it grants the lock or the
+    // lock timeout passes.
+    void take_lock(const std::string& function, const std::string& doing) {
+        const auto deadline =
+            std::chrono::steady_clock::now() + std::chrono::milliseconds(lock_timeout_ms_);
+        auto pause = std::chrono::milliseconds(5);
+        for (;;) {
+            const auto got = session_.scalar("SELECT " + function + "(" + keys_ + ")", {}, doing);
+            if (got && *got == "t") {
+                return;
+            }
+            const auto now = std::chrono::steady_clock::now();
+            if (now >= deadline) {
+                throw LockTimeoutError(
+                    session_.shown() + ": timed out after " + std::to_string(lock_timeout_ms_) +
+                    " ms waiting for another runner, which holds runner's lock on this database "
+                    "(--lock-timeout sets how long to wait)");
+            }
+            std::this_thread::sleep_for(
+                std::min<std::chrono::steady_clock::duration>(pause, deadline - now));
+            pause = std::min(pause * 2, std::chrono::milliseconds(200));
+        }
+    }
+
+    PgSession session_;
+    PgDialect dialect_;
+    bool writer_;
+    int lock_timeout_ms_;
+    std::string keys_;  // the advisory lock's "class, key"
+};
+
+}  // namespace
+
+std::unique_ptr<Connection> open_postgres(const std::string& url, const std::string& shown,
+                                          OpenMode mode, const OpenOptions& options) {
+    return std::make_unique<PgConnection>(url, shown, mode, options);
+}
+
+}  // namespace runner

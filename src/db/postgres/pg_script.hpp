@@ -1,0 +1,17 @@
+// Running a migration script on PostgreSQL: statements split as psql splits them, sent one at a
+// time; outside runner's transaction (transactional: false) each commits with a record of the
+// progress, or alone when it cannot run in a transaction block (CREATE INDEX CONCURRENTLY).
+#pragma once
+
+#include <string>
+
+#include "db/connection.hpp"
+#include "db/postgres/pg_session.hpp"
+
+namespace runner {
+
+// See Connection::run_script.
+int run_pg_script(PgSession& session, TextSource& sql, const std::string& origin,
+                  const ScriptRun& run);
+
+}  // namespace runner
