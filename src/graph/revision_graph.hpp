@@ -58,6 +58,34 @@ class MultipleHeadsError : public RevisionError {
     std::string argument_;
 };
 
+// A relative walk that reached a branch point (going up) or a merge point (going down), or base
+// with several roots. what() starts with Alembic's "Ambiguous walk" and names the revision where
+// the graph branches and where it branches to; the planner adds the commands to type instead.
+class AmbiguousWalkError : public RevisionError {
+  public:
+    AmbiguousWalkError(std::string situation, const std::string& advice, std::optional<Rev> from,
+                       bool up, std::vector<Rev> next, int steps_left)
+        : RevisionError(Kind::kAmbiguousWalk, situation + "; " + advice),
+          situation_(std::move(situation)),
+          from_(from),
+          up_(up),
+          next_(std::move(next)),
+          steps_left_(steps_left) {}
+    // "Ambiguous walk: X is a branch point; ...", without the generic advice what() ends with.
+    const std::string& situation() const { return situation_; }
+    std::optional<Rev> from() const { return from_; }  // nullopt: base
+    bool up() const { return up_; }
+    const std::vector<Rev>& next() const { return next_; }  // where the graph branches to
+    int steps_left() const { return steps_left_; }          // counting the ambiguous step
+
+  private:
+    std::string situation_;
+    std::optional<Rev> from_;
+    bool up_;
+    std::vector<Rev> next_;
+    int steps_left_;
+};
+
 // A position reached by a relative walk: a revision, "base" (below every root), or nothing.
 struct WalkResult {
     enum class Kind { kRevision, kBase, kNone } kind = Kind::kNone;
@@ -114,7 +142,7 @@ class RevisionGraph {
                                         std::string_view check_against,
                                         bool include_dependencies = false) const;
     // Walks `steps` up (>0, along down_revision children, narrowed to `branch`) or down (<0).
-    // `start` nullopt means base. Throws kAmbiguousWalk at a branch or merge point. Walking
+    // `start` nullopt means base. Throws AmbiguousWalkError at a branch or merge point. Walking
     // past the end gives kNone, or with `clamp` stays at the last position reached.
     WalkResult walk(std::optional<Rev> start, int steps,
                     std::optional<std::string_view> branch = {}, bool clamp = false) const;
@@ -134,6 +162,8 @@ class RevisionGraph {
     RevSet lineage_of(std::string_view check_against, bool include_dependencies) const;
     std::vector<Rev> ids_for(std::string_view rest, std::optional<std::string_view> branch,
                              std::string_view whole) const;
+    [[noreturn]] void throw_ambiguous_walk(std::optional<Rev> from, bool up,
+                                           const std::vector<Rev>& next, int steps_left) const;
     [[noreturn]] void throw_cannot_locate(std::string_view argument, const std::string& why) const;
 
     std::vector<Node> nodes_;

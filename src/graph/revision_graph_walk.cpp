@@ -3,13 +3,36 @@
 #include <cstdlib>
 
 #include "graph/revision_graph.hpp"
+#include "util/text.hpp"
 
 namespace runner {
-namespace {
-
-using Kind = RevisionError::Kind;
-
-}  // namespace
+void RevisionGraph::throw_ambiguous_walk(std::optional<Rev> from, bool up,
+                                         const std::vector<Rev>& next, int steps_left) const {
+    const auto named = [&](Rev r) {
+        return id(r) + " (" +
+               (labels(r).empty() ? printable(migration(r).message, 60) : join(labels(r), ", ")) +
+               ")";
+    };
+    std::string into;
+    for (std::size_t i = 0; i < next.size(); ++i) {
+        into += (i == 0 ? "" : i + 1 == next.size() ? " and " : ", ") + named(next[i]);
+    }
+    std::string situation = "Ambiguous walk: ";
+    if (!from && up) {
+        situation += "going up from base, the graph starts with several roots: " + into;
+    } else if (!from) {
+        situation += "going down from the heads, the graph has several heads: " + into;
+    } else {
+        situation += id(*from) + " (" + printable(migration(*from).message, 80) + ") is a " +
+                     (up ? "branch point; going up from it, the graph branches into "
+                         : "merge point; going down from it, the graph branches into ") +
+                     into;
+    }
+    throw AmbiguousWalkError(std::move(situation),
+                             up ? "name a branch (LABEL@+N) or a revision instead"
+                                : "name the revision to go down to instead",
+                             from, up, next, steps_left);
+}
 
 WalkResult RevisionGraph::walk(std::optional<Rev> start, int steps,
                                std::optional<std::string_view> branch, bool clamp) const {
@@ -42,7 +65,9 @@ WalkResult RevisionGraph::walk(std::optional<Rev> start, int steps,
             return clamp ? at : WalkResult{};
         }
         if (next.size() > 1) {
-            throw RevisionError(Kind::kAmbiguousWalk, "Ambiguous walk");
+            throw_ambiguous_walk(
+                at.kind == WalkResult::Kind::kRevision ? std::optional(at.rev) : std::nullopt,
+                steps > 0, next, count - i);
         }
         at = {WalkResult::Kind::kRevision, next.front()};
     }

@@ -121,6 +121,17 @@ std::vector<Rev> resolve_upgrade_targets(const RevisionGraph& graph, const Versi
 
 namespace {
 
+// "A (message) and B (message); name the one to walk down from: 'runner downgrade A@-1' or ...".
+std::string walk_from_which(const RevisionGraph& graph, const std::vector<Rev>& rows,
+                            const std::string& steps_text) {
+    std::vector<std::string> names, commands;
+    for (const Rev r : rows) {
+        names.push_back(graph.id(r) + " (" + printable(graph.migration(r).message, 60) + ")");
+        commands.push_back("'runner downgrade " + graph.id(r) + "@" + steps_text + "'");
+    }
+    return join(names, " and ") + "; name the one to walk down from: " + join(commands, " or ");
+}
+
 struct DowngradeTarget {
     std::optional<std::string> branch;
     std::optional<Rev> revision;  // nullopt: base
@@ -157,9 +168,10 @@ DowngradeTarget downgrade_target(const RevisionGraph& graph, const VersionState&
                 relative_too_far(rel->steps_text, rel->steps);
             }
             if (on_branch.size() > 1) {
-                throw RevisionError(Kind::kAmbiguousWalk, "Ambiguous walk: branch '" +
-                                                              std::string(*branch) +
-                                                              "' has several current revisions");
+                throw RevisionError(Kind::kAmbiguousWalk,
+                                    "Ambiguous walk: branch '" + std::string(*branch) +
+                                        "' has several current revisions, " +
+                                        walk_from_which(graph, on_branch, rel->steps_text));
             }
             symbol = graph.id(on_branch.front());
         } else {
@@ -169,17 +181,10 @@ DowngradeTarget downgrade_target(const RevisionGraph& graph, const VersionState&
             if (state.rows.size() > 1) {
                 // Alembic walks from whichever row its SELECT returns first and warns that
                 // this "will be disallowed"; runner refuses and says how to choose.
-                std::vector<std::string> names;
-                for (const Rev r : state.rows) {
-                    names.push_back(graph.id(r));
-                }
                 throw RevisionError(Kind::kAmbiguousWalk,
                                     "downgrade " + rel->steps_text +
-                                        " is ambiguous: the database has several heads (" +
-                                        join(names, ", ") +
-                                        "); name the one to walk down from, "
-                                        "e.g. 'downgrade " +
-                                        names.front() + "@" + rel->steps_text + "'");
+                                        " is ambiguous: the database has several heads, " +
+                                        walk_from_which(graph, state.rows, rel->steps_text));
             }
             symbol = graph.id(state.rows.front());
             walk_branch = symbol;
@@ -255,7 +260,9 @@ std::vector<Rev> parents_first(const RevisionGraph& graph, const RevSet& set) {
     return order;
 }
 
-std::vector<Rev> plan_upgrade(const RevisionGraph& graph, const VersionState& state,
+namespace {
+
+std::vector<Rev> upgrade_plan(const RevisionGraph& graph, const VersionState& state,
                               std::string_view target) {
     const auto targets = resolve_upgrade_targets(graph, state, target);
     check_no_overlap(graph, targets);
@@ -266,7 +273,7 @@ std::vector<Rev> plan_upgrade(const RevisionGraph& graph, const VersionState& st
     return parents_first(graph, needed);
 }
 
-DowngradePlan plan_downgrade(const RevisionGraph& graph, const VersionState& state,
+DowngradePlan downgrade_plan(const RevisionGraph& graph, const VersionState& state,
                              std::string_view target) {
     DowngradePlan plan;
     const auto dest = downgrade_target(graph, state, target);
@@ -300,6 +307,110 @@ DowngradePlan plan_downgrade(const RevisionGraph& graph, const VersionState& sta
     plan.steps = parents_first(graph, drop);
     std::reverse(plan.steps.begin(), plan.steps.end());
     return plan;
+}
+
+// Where the walk in `target` could have gone on each side of the point where the graph branches,
+// as commands: for an upward walk BRANCH@TARGET and the revision it reaches, for a downward walk
+// the revision to go down to. Each is kept only when `works` plans it without an error.
+template <typename Works>
+std::string walk_advice(const RevisionGraph& graph, const AmbiguousWalkError& e,
+                        std::string_view command, std::string_view target, Works&& works) {
+    const auto rel = parse_relative(target);
+    // Per side: the commands first offered for it, and the sides they serve.
+    struct Group {
+        std::vector<std::string> commands, branches;
+    };
+    std::vector<Group> groups;
+    std::vector<std::pair<std::string, std::size_t>> offered;  // target, its group
+    const auto offer = [&](const std::string& t, const std::string& branch) {
+        for (const auto& [done, g] : offered) {
+            if (done == t) {
+                // Shared by both sides: say so, unless it would also claim the other commands.
+                auto& bs = groups[g].branches;
+                if (groups[g].commands.size() == 1 &&
+                    std::find(bs.begin(), bs.end(), branch) == bs.end()) {
+                    bs.push_back(branch);
+                }
+                return;
+            }
+        }
+        if (works(t)) {
+            offered.emplace_back(t, groups.size() - 1);
+            groups.back().commands.push_back("'runner " + std::string(command) + " " + t + "'");
+        }
+    };
+    for (const Rev c : e.next()) {
+        // The branch: a label only this side has, else the revision itself (REV@... means
+        // "the branch holding REV").
+        std::string branch = graph.id(c);
+        for (const auto& label : graph.labels(c)) {
+            const bool shared = std::any_of(e.next().begin(), e.next().end(), [&](Rev o) {
+                const auto& ls = graph.labels(o);
+                return o != c && std::find(ls.begin(), ls.end(), label) != ls.end();
+            });
+            if (!shared) {
+                branch = label;
+                break;
+            }
+        }
+        groups.push_back({{}, {branch}});
+        if (e.up() && rel && !rel->branch) {
+            offer(branch + "@" + std::string(target), branch);
+        }
+        try {
+            const int rest = e.up() ? e.steps_left() - 1 : -(e.steps_left() - 1);
+            const auto w = graph.walk(c, rest);
+            if (w.kind == WalkResult::Kind::kRevision) {
+                offer(graph.id(w.rev), branch);
+            } else if (w.kind == WalkResult::Kind::kBase) {
+                offer("base", branch);
+            }
+        } catch (const RevisionError&) {
+            // The rest of the walk branches again: offer only the branch form.
+        }
+    }
+    std::vector<std::string> advice;
+    for (const auto& g : groups) {
+        if (!g.commands.empty()) {
+            advice.push_back(join(g.commands, " or ") + " for " + join(g.branches, " and "));
+        }
+    }
+    if (advice.empty()) {
+        return e.what();
+    }
+    return e.situation() + "; instead type " + join(advice, ", ");
+}
+
+template <typename Plan>
+auto advising_on_walks(const RevisionGraph& graph, std::string_view command,
+                       std::string_view target, Plan&& plan) -> decltype(plan(target)) {
+    try {
+        return plan(target);
+    } catch (const AmbiguousWalkError& e) {
+        throw RevisionError(Kind::kAmbiguousWalk,
+                            walk_advice(graph, e, command, target, [&](const std::string& t) {
+                                try {
+                                    plan(t);
+                                    return true;
+                                } catch (const Error&) {
+                                    return false;
+                                }
+                            }));
+    }
+}
+
+}  // namespace
+
+std::vector<Rev> plan_upgrade(const RevisionGraph& graph, const VersionState& state,
+                              std::string_view target) {
+    return advising_on_walks(graph, "upgrade", target,
+                             [&](std::string_view t) { return upgrade_plan(graph, state, t); });
+}
+
+DowngradePlan plan_downgrade(const RevisionGraph& graph, const VersionState& state,
+                             std::string_view target) {
+    return advising_on_walks(graph, "downgrade", target,
+                             [&](std::string_view t) { return downgrade_plan(graph, state, t); });
 }
 
 std::vector<Rev> plan_stamp(const RevisionGraph& graph, const std::vector<Rev>& rows,

@@ -378,13 +378,15 @@ BOOST_AUTO_TEST_CASE(downgrade_minus_n_from_two_rows_is_refused_naming_the_rows)
     // refuses and says how to choose.
     const auto g = reference_graph();
     BOOST_TEST(downgrade(g, "7db9 7d4e", "-1") ==
-               "ambiguous walk: downgrade -1 is ambiguous: the database has several heads "
-               "(7d4e8b2c1a05, 7db91f0e6c3a); name the one to walk down from, e.g. 'downgrade "
-               "7d4e8b2c1a05@-1'");
+               "ambiguous walk: downgrade -1 is ambiguous: the database has several heads, "
+               "7d4e8b2c1a05 (migration 7d4e8b2c1a05) and 7db91f0e6c3a (migration 7db91f0e6c3a); "
+               "name the one to walk down from: 'runner downgrade 7d4e8b2c1a05@-1' or "
+               "'runner downgrade 7db91f0e6c3a@-1'");
     BOOST_TEST(downgrade(g, "7db9 7d4e", "-9") ==
-               "ambiguous walk: downgrade -9 is ambiguous: the database has several heads "
-               "(7d4e8b2c1a05, 7db91f0e6c3a); name the one to walk down from, e.g. 'downgrade "
-               "7d4e8b2c1a05@-9'");
+               "ambiguous walk: downgrade -9 is ambiguous: the database has several heads, "
+               "7d4e8b2c1a05 (migration 7d4e8b2c1a05) and 7db91f0e6c3a (migration 7db91f0e6c3a); "
+               "name the one to walk down from: 'runner downgrade 7d4e8b2c1a05@-9' or "
+               "'runner downgrade 7db91f0e6c3a@-9'");
     // Naming the row, as the message suggests, walks down that branch only (t5's outcome).
     BOOST_TEST(downgrade(g, "7db9 7d4e", "7d4e8b2c1a05@-1") == "7d4e");
     BOOST_TEST(downgrade(g, "6b6b 7db9", "6b6b00000002@-1") == "6b6b");
