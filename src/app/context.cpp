@@ -86,14 +86,14 @@ Database& Context::reader() {
 Context::Loaded Context::load(Database& db) {
     const RevisionGraph& g = graph();
     Loaded loaded;
-    loaded.partials = db.partials();
+    loaded.partials = db.bookkeeping().partials();
     if (!loaded.partials.empty()) {
         // A non-transactional migration records its progress as it runs: wait for a runner
         // that is still applying one, so only a migration that really stopped counts as such.
-        db.wait_for_writers();
-        loaded.partials = db.partials();
+        db.connection().wait_for_writers();
+        loaded.partials = db.bookkeeping().partials();
     }
-    loaded.records = db.applied();
+    loaded.records = db.bookkeeping().applied();
     std::vector<Rev> applied;
     for (const auto& record : loaded.records) {
         const auto r = g.find(record.revision);
@@ -109,8 +109,8 @@ Context::Loaded Context::load(Database& db) {
     loaded.state = state_from_applied(g, applied);
     unadopted_.reset();
     if (loaded.records.empty()) {
-        auto versions = db.alembic_versions(kAlembicVersionTable);
-        if (versions && db.log().empty()) {
+        auto versions = db.bookkeeping().alembic_versions(kAlembicVersionTable);
+        if (versions && db.bookkeeping().log().empty()) {
             unadopted_ = std::move(versions);
             if (alembic_policy_ == AlembicPolicy::kRefuse && !unadopted_->empty()) {
                 throw Error(unadopted_message() + "; nothing was run");
@@ -146,10 +146,10 @@ AppliedInfo Context::applied_info() {
     }
     try {
         Database& d = reader();
-        for (auto& record : d.applied()) {
+        for (auto& record : d.bookkeeping().applied()) {
             info.records.emplace(record.revision, std::move(record));
         }
-        for (auto& e : d.log()) {
+        for (auto& e : d.bookkeeping().log()) {
             info.log[e.revision].push_back(std::move(e));
         }
         info.applied = state(d).applied;

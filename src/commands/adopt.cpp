@@ -70,7 +70,7 @@ int cmd_adopt(Context& ctx, const Args& args) {
     ctx.set_alembic_policy(Context::AlembicPolicy::kQuiet);
     Database& db = ctx.read();
     const std::string shown = db.describe();
-    const auto versions = db.alembic_versions(table);
+    const auto versions = db.bookkeeping().alembic_versions(table);
     if (!versions) {
         throw Error(db.exists() ? db.describe() + " has no table " + table +
                                       ": nothing to adopt (name Alembic's version table with "
@@ -93,7 +93,7 @@ int cmd_adopt(Context& ctx, const Args& args) {
     }
     const std::vector<Rev> adopted = members(graph.ancestors(rows, true));
     const auto loaded = ctx.load(db);
-    const bool runner_has_records = !loaded.records.empty() || !db.log().empty();
+    const bool runner_has_records = !loaded.records.empty() || !db.bookkeeping().log().empty();
     const bool same = members(loaded.state.applied) == adopted;
     if (runner_has_records && !same) {
         throw Error(

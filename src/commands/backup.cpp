@@ -30,8 +30,9 @@ int cmd_backup(Context& ctx, const Args& args) {
     }
     const bool named = vm->count("to") != 0;
     const std::string path =
-        named ? db.backup_to((*vm)["to"].as<std::string>(), false)
-              : db.backup_to(default_backup_path(db.file_path(), std::time(nullptr)), true);
+        named ? db.backup().backup_to((*vm)["to"].as<std::string>(), false)
+              : db.backup().backup_to(
+                    default_backup_path(db.backup().file_path(), std::time(nullptr)), true);
     ctx.out() << path << "\n";
     return kExitOk;
 }

@@ -28,7 +28,7 @@ int cmd_resolve(Context& ctx, const Args& args) {
     const RevisionGraph& graph = ctx.graph();
     const std::string rev = (*vm)["rev"].as<std::string>();
     if ((*vm)["forget"].as<bool>()) {
-        for (const auto& p : ctx.read().partials()) {
+        for (const auto& p : ctx.read().bookkeeping().partials()) {
             if (p.revision == rev) {
                 Executor(graph, ctx.writer(), ctx.err(), current_identity()).forget(rev);
                 ctx.err() << "Forgot that the " << p.direction << " of " << rev

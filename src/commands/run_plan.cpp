@@ -98,8 +98,8 @@ void execute_plan(Context& ctx, const Context::Loaded& loaded, const std::vector
         case BackupDecision::kNotAsked:
             break;
         case BackupDecision::kTake:
-            report.backup =
-                reader.backup_to(default_backup_path(reader.file_path(), std::time(nullptr)), true);
+            report.backup = reader.backup().backup_to(
+                default_backup_path(reader.backup().file_path(), std::time(nullptr)), true);
             ctx.err() << "Backed up " << reader.describe() << " to " << report.backup << "\n";
             break;
         case BackupDecision::kNoDatabase:

@@ -60,7 +60,7 @@ int cmd_stamp(Context& ctx, const Args& args) {
     std::vector<std::string> removed;
     std::vector<Rev> added;
     if (purge) {
-        for (const auto& record : ctx.read().applied()) {
+        for (const auto& record : ctx.read().bookkeeping().applied()) {
             removed.push_back(record.revision);
         }
     }

@@ -40,9 +40,9 @@ void renew_checksums(Database& db, const std::vector<Renewal>& renewals) {
     if (renewals.empty()) {
         return;
     }
-    Transaction tx(db);
+    Transaction tx(db.connection());
     for (const auto& r : renewals) {
-        db.update_checksum(r.revision, r.checksum);
+        db.bookkeeping().update_checksum(r.revision, r.checksum);
     }
     tx.commit();
 }
@@ -50,8 +50,8 @@ void renew_checksums(Database& db, const std::vector<Renewal>& renewals) {
 void log_allowed_drift(Database& db, const RevisionGraph& graph, const std::vector<Drift>& drift,
                        const std::string& command, const std::string& user,
                        const std::string& host) {
-    Transaction tx(db);
-    db.ensure_version_table();
+    Transaction tx(db.connection());
+    db.bookkeeping().ensure_tables();
     for (const auto& d : drift) {
         LogEntry e;
         e.at = utc_now();
@@ -62,7 +62,7 @@ void log_allowed_drift(Database& db, const RevisionGraph& graph, const std::vect
         e.host = host;
         e.detail = "'" + command + "' ran with --allow-drift although " + d.path +
                    " was edited since it ran (recorded " + d.recorded + ")";
-        db.append_log(e);
+        db.bookkeeping().append_log(e);
     }
     tx.commit();
 }

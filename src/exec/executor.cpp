@@ -106,7 +106,11 @@ std::string describe_step(const RevisionGraph& graph, Rev rev, Direction directi
 }
 
 Executor::Executor(const RevisionGraph& graph, Database& db, std::ostream& progress, Identity who)
-    : graph_(graph), db_(db), progress_(progress), who_(std::move(who)) {}
+    : graph_(graph),
+      db_(db.connection()),
+      book_(db.bookkeeping()),
+      progress_(progress),
+      who_(std::move(who)) {}
 
 LogEntry Executor::entry(const std::string& revision, const std::string& action) const {
     LogEntry e;
@@ -127,8 +131,9 @@ void Executor::run(const std::vector<Rev>& steps, Direction direction, const Run
         refuse_open_comment(direction == Direction::kUpgrade ? m.up_path : m.down_path);
     }
     // Violations that exist before the run are the data's, not a migration's: only new ones fail.
-    fk_baseline_ = db_.exists()
-                       ? db_.foreign_key_violations(kViolationLimit, Database::FkScope::kAll)
+    ForeignKeyGuard* guard = db_.foreign_keys();
+    fk_baseline_ = guard != nullptr
+                       ? guard->violations(kViolationLimit, ForeignKeyGuard::Scope::kAll)
                        : std::vector<ForeignKeyViolation>{};
     std::sort(fk_baseline_.begin(), fk_baseline_.end());
     if (!options.atomic) {
@@ -176,7 +181,7 @@ void Executor::run(const std::vector<Rev>& steps, Direction direction, const Run
 
 void Executor::store_pending_duration() {
     if (pending_duration_) {
-        db_.correct_duration(pending_duration_->first, pending_duration_->second);
+        book_.correct_duration(pending_duration_->first, pending_duration_->second);
         pending_duration_.reset();
     }
 }
@@ -186,14 +191,14 @@ void Executor::log_failure(Rev rev, Direction direction, const std::string& why)
     // written (read-only, full, locked) keeps no entry, and the migration's own error is what
     // the user sees. A database this run created keeps nothing (it is removed).
     try {
-        if (!db_.exists() || !db_.has_bookkeeping()) {
+        if (!db_.exists() || !book_.exists()) {
             return;
         }
         Transaction txn(db_);
         store_pending_duration();
         LogEntry failed = entry(graph_.id(rev), "failed");
         failed.detail = std::string(direction_name(direction)) + " rolled back: " + why;
-        db_.append_log(failed);
+        book_.append_log(failed);
         txn.commit();
     } catch (const std::exception&) {
         pending_duration_.reset();
@@ -203,11 +208,11 @@ void Executor::log_failure(Rev rev, Direction direction, const std::string& why)
 bool Executor::still_needed(Rev rev, Direction direction) {
     const std::string& id = graph_.id(rev);
     if (direction == Direction::kUpgrade) {
-        if (db_.is_applied(id)) {
+        if (book_.is_applied(id)) {
             return false;
         }
         for (const Rev p : graph_.normalized_parents(rev)) {
-            if (!db_.is_applied(graph_.id(p))) {
+            if (!book_.is_applied(graph_.id(p))) {
                 throw Error("cannot apply " + id + ": " + graph_.id(p) +
                             ", which it builds on, is not applied any more (another run changed " +
                             db_.describe() + "); run the command again");
@@ -215,11 +220,11 @@ bool Executor::still_needed(Rev rev, Direction direction) {
         }
         return true;
     }
-    if (!db_.is_applied(id)) {
+    if (!book_.is_applied(id)) {
         return false;
     }
     for (const Rev c : graph_.all_children(rev)) {
-        if (db_.is_applied(graph_.id(c))) {
+        if (book_.is_applied(graph_.id(c))) {
             throw Error("cannot revert " + id + ": " + graph_.id(c) +
                         ", which builds on it, was applied meanwhile (another run changed " +
                         db_.describe() + "); run the command again");
@@ -231,13 +236,18 @@ bool Executor::still_needed(Rev rev, Direction direction) {
 void Executor::check_foreign_keys(Rev rev, Direction direction) {
     // Only where the migration changed something, unless the baseline is too long to hold
     // whole: then the same full listing (cut at the same place) is compared.
+    ForeignKeyGuard* guard = db_.foreign_keys();
+    if (guard == nullptr) {
+        return;  // the backend enforces foreign keys itself
+    }
     const bool baseline_whole = fk_baseline_.size() < static_cast<std::size_t>(kViolationLimit);
-    auto now = db_.foreign_key_violations(
-        kViolationLimit, baseline_whole ? Database::FkScope::kChanged : Database::FkScope::kAll);
+    const auto now =
+        guard->violations(kViolationLimit, baseline_whole ? ForeignKeyGuard::Scope::kChanged
+                                                          : ForeignKeyGuard::Scope::kAll);
     std::vector<std::string> added;
     for (const auto& v : now) {
         if (!std::binary_search(fk_baseline_.begin(), fk_baseline_.end(), v)) {
-            added.push_back(v.describe());
+            added.push_back(v.describe());  // only the message is text
         }
     }
     if (added.empty()) {
@@ -254,18 +264,18 @@ void Executor::check_foreign_keys(Rev rev, Direction direction) {
 LogEntry Executor::bookkeeping(Rev rev, Direction direction, const std::string& checksum,
                                std::int64_t ms) {
     const std::string& id = graph_.id(rev);
-    db_.ensure_version_table();
+    book_.ensure_tables();
     store_pending_duration();
     LogEntry e = entry(id, direction_name(direction));
     e.duration_ms = ms;
     if (direction == Direction::kUpgrade) {
-        db_.insert_applied(AppliedRecord{id, e.at, ms, checksum, "upgrade"});
+        book_.insert_applied(AppliedRecord{id, e.at, ms, checksum, "upgrade"});
         e.checksum = checksum;
     } else {
-        db_.delete_applied(id);
+        book_.delete_applied(id);
     }
-    db_.append_log(e);
-    db_.clear_partial(id);
+    book_.append_log(e);
+    book_.clear_partial(id);
     return e;
 }
 
@@ -294,7 +304,7 @@ void Executor::run_step(Rev rev, Direction direction, const RunOptions& options,
         FileSource body(path);
         if (transactional || in_transaction) {
             try {
-                std::optional<Transaction> txn;
+                std::optional<Transaction<Connection>> txn;
                 if (!in_transaction) {
                     txn.emplace(db_);
                 }
@@ -307,7 +317,7 @@ void Executor::run_step(Rev rev, Direction direction, const RunOptions& options,
                     return;
                 }
                 started = true;
-                db_.execute_script(body, path);
+                db_.run_script(body, path, ScriptRun{});
                 check_foreign_keys(rev, direction);
                 if (txn) {
                     logged = bookkeeping(rev, direction, up ? body.checksum() : std::string(),
@@ -367,7 +377,7 @@ bool Executor::run_non_transactional(Rev rev, Direction direction, const RunOpti
         if (!still_needed(rev, direction)) {
             return false;
         }
-        for (const auto& p : db_.partials()) {
+        for (const auto& p : book_.partials()) {
             if (p.revision != m.revision) {
                 continue;
             }
@@ -391,7 +401,7 @@ bool Executor::run_non_transactional(Rev rev, Direction direction, const RunOpti
         m.revision + "'";
     // The progress commits with each statement: after a crash the record says where to go on.
     run.record = [&](const ScriptProgress& at) {
-        db_.set_partial(PartialRecord{
+        book_.set_partial(PartialRecord{
             m.revision, dir, at.next_statement, at.line,
             "interrupted: the run applying it stopped (killed, or the machine went down) before "
             "statement " +
@@ -399,13 +409,13 @@ bool Executor::run_non_transactional(Rev rev, Direction direction, const RunOpti
             utc_now(), at.digest});
     };
     try {
-        db_.execute_script(body, path, skip, &run);
+        db_.run_script(body, path, ScriptRun{skip, &run, nullptr});
     } catch (const StatementError& e) {
         const ScriptProgress& at = run.stopped;
         if (at.next_statement <= 1) {
             // Nothing of it is applied: no record is needed either.
             Transaction txn(db_);
-            db_.clear_partial(m.revision);
+            book_.clear_partial(m.revision);
             txn.commit();
             throw;
         }
@@ -420,13 +430,13 @@ bool Executor::run_non_transactional(Rev rev, Direction direction, const RunOpti
         // resume there or the DBA can mark it resolved.
         {
             Transaction txn(db_);
-            db_.ensure_version_table();
-            db_.set_partial(PartialRecord{m.revision, dir, at.next_statement, at.line,
-                                          e.db_message() + where, utc_now(), at.digest});
+            book_.ensure_tables();
+            book_.set_partial(PartialRecord{m.revision, dir, at.next_statement, at.line,
+                                            e.db_message() + where, utc_now(), at.digest});
             LogEntry failed = entry(m.revision, "failed");
             failed.detail = dir + " stopped at statement " + std::to_string(at.next_statement) +
                             " (line " + std::to_string(at.line) + "): " + e.db_message() + where;
-            db_.append_log(failed);
+            book_.append_log(failed);
             txn.commit();
         }
         throw StatementError(
@@ -450,21 +460,21 @@ void Executor::stamp(const std::vector<std::string>& removed, const std::vector<
         checksums.emplace_back(r, file_checksum(graph_.migration(r).up_path));
     }
     Transaction txn(db_);
-    db_.ensure_version_table();
+    book_.ensure_tables();
     if (purge) {
-        db_.delete_all_applied();
+        book_.delete_all_applied();
     }
     for (const auto& id : removed) {
         if (!purge) {
-            db_.delete_applied(id);
+            book_.delete_applied(id);
         }
-        db_.append_log(entry(id, "unstamp"));
+        book_.append_log(entry(id, "unstamp"));
     }
     for (const auto& [r, sum] : checksums) {
         LogEntry e = entry(graph_.id(r), "stamp");
         e.checksum = sum;
-        db_.insert_applied(AppliedRecord{graph_.id(r), e.at, 0, sum, "stamp"});
-        db_.append_log(e);
+        book_.insert_applied(AppliedRecord{graph_.id(r), e.at, 0, sum, "stamp"});
+        book_.append_log(e);
     }
     txn.commit();
 }
@@ -476,23 +486,23 @@ void Executor::adopt(const std::vector<Rev>& revs, const std::string& alembic_ta
         checksums.emplace_back(r, file_checksum(graph_.migration(r).up_path));
     }
     Transaction txn(db_);
-    if (db_.alembic_versions(alembic_table) != alembic_rows ||
-        (!revs.empty() && !db_.applied().empty())) {
+    if (book_.alembic_versions(alembic_table) != alembic_rows ||
+        (!revs.empty() && !book_.applied().empty())) {
         throw Error(db_.describe() + " changed while adopting (another process wrote " +
                     alembic_table + " or runner's bookkeeping); nothing was recorded");
     }
     if (!revs.empty()) {
-        db_.ensure_version_table();
+        book_.ensure_tables();
     }
     for (const auto& [r, sum] : checksums) {
         LogEntry e = entry(graph_.id(r), "adopt");
         e.checksum = sum;
         e.detail = "from " + alembic_table;
-        db_.insert_applied(AppliedRecord{graph_.id(r), e.at, 0, sum, "adopt"});
-        db_.append_log(e);
+        book_.insert_applied(AppliedRecord{graph_.id(r), e.at, 0, sum, "adopt"});
+        book_.append_log(e);
     }
     if (drop) {
-        db_.drop_alembic_table(alembic_table);
+        book_.drop_alembic_table(alembic_table);
     }
     txn.commit();
 }
@@ -500,11 +510,11 @@ void Executor::adopt(const std::vector<Rev>& revs, const std::string& alembic_ta
 void Executor::rebless(Rev rev, const std::string& reason) {
     const std::string sum = file_checksum(graph_.migration(rev).up_path);
     Transaction txn(db_);
-    db_.update_checksum(graph_.id(rev), sum);
+    book_.update_checksum(graph_.id(rev), sum);
     LogEntry e = entry(graph_.id(rev), "rebless");
     e.checksum = sum;
     e.detail = reason;
-    db_.append_log(e);
+    book_.append_log(e);
     txn.commit();
 }
 
@@ -513,26 +523,26 @@ void Executor::resolve(Rev rev, Direction direction) {
                                 ? file_checksum(graph_.migration(rev).up_path)
                                 : std::string();
     Transaction txn(db_);
-    db_.ensure_version_table();
+    book_.ensure_tables();
     const std::string& id = graph_.id(rev);
     require_partial(id);
     LogEntry e = entry(id, "resolve");
     e.detail = std::string("finished ") + direction_name(direction) + " by hand";
     if (direction == Direction::kUpgrade) {
-        if (!db_.is_applied(id)) {
-            db_.insert_applied(AppliedRecord{id, e.at, 0, sum, "upgrade"});
+        if (!book_.is_applied(id)) {
+            book_.insert_applied(AppliedRecord{id, e.at, 0, sum, "upgrade"});
         }
         e.checksum = sum;
-    } else if (db_.is_applied(id)) {
-        db_.delete_applied(id);
+    } else if (book_.is_applied(id)) {
+        book_.delete_applied(id);
     }
-    db_.append_log(e);
-    db_.clear_partial(id);
+    book_.append_log(e);
+    book_.clear_partial(id);
     txn.commit();
 }
 
 void Executor::require_partial(const std::string& revision) {
-    for (const auto& p : db_.partials()) {
+    for (const auto& p : book_.partials()) {
         if (p.revision == revision) {
             return;
         }
@@ -544,10 +554,10 @@ void Executor::require_partial(const std::string& revision) {
 void Executor::forget(const std::string& revision) {
     Transaction txn(db_);
     require_partial(revision);
-    db_.clear_partial(revision);
+    book_.clear_partial(revision);
     LogEntry e = entry(revision, "resolve");
     e.detail = "forgot the record of a migration that stopped part-way";
-    db_.append_log(e);
+    book_.append_log(e);
     txn.commit();
 }
 

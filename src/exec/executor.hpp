@@ -93,7 +93,8 @@ class Executor {
     LogEntry entry(const std::string& revision, const std::string& action) const;
 
     const RevisionGraph& graph_;
-    Database& db_;
+    Connection& db_;
+    Bookkeeping& book_;
     std::ostream& progress_;
     Identity who_;
     std::vector<StepReport> done_;

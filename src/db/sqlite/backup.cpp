@@ -1,5 +1,5 @@
 // Backups of an SQLite database: one consistent copy under a name that never existed before.
-#include "db/sqlite_backup.hpp"
+#include "db/sqlite/backup.hpp"
 
 #include <sqlite3.h>
 

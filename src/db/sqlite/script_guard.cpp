@@ -1,8 +1,9 @@
-// What runner lets a migration's statements do; see sqlite_guard.hpp.
-#include "db/sqlite_guard.hpp"
+// What runner lets a migration's statements do; see script_guard.hpp.
+#include "db/sqlite/script_guard.hpp"
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace runner {
@@ -17,6 +18,16 @@ bool ScriptGuard::is_bookkeeping(const char* table, const char* schema) const {
         }
     }
     return false;
+}
+
+void ScriptGuard::note(const char* table, bool write) {
+    if (table == nullptr || sqlite3_strnicmp(table, "sqlite_", 7) == 0) {
+        return;
+    }
+    auto& names = write ? written_ : changed_;
+    if (std::find(names.begin(), names.end(), table) == names.end()) {
+        names.emplace_back(table);
+    }
 }
 
 bool ScriptGuard::allow(int action, const char* a1, const char* a2, const char* schema) {
@@ -93,6 +104,10 @@ bool ScriptGuard::allow(int action, const char* a1, const char* a2, const char* 
             return true;
     }
     if (!is_bookkeeping(table, schema)) {
+        if (observing_) {
+            note(table,
+                 action == SQLITE_INSERT || action == SQLITE_UPDATE || action == SQLITE_DELETE);
+        }
         return true;
     }
     refusal_ = std::string(what) + " " + table +

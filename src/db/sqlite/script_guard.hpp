@@ -33,7 +33,15 @@ class ScriptGuard {
     void next_statement() {
         kind_ = StatementKind::kOther;
         refusal_.clear();
+        if (observing_) {
+            written_.clear();
+            changed_.clear();
+        }
     }
+    // Whether to note the tables each statement touches (for a ScriptObserver).
+    void observe(bool on) { observing_ = on; }
+    const std::vector<std::string>& tables_written() const { return written_; }
+    const std::vector<std::string>& tables_changed() const { return changed_; }
 
     // The authorizer's verdict on one action: true to allow. Remembers why it refused and what
     // kind of statement it saw.
@@ -45,12 +53,16 @@ class ScriptGuard {
 
   private:
     bool is_bookkeeping(const char* table, const char* schema) const;
+    void note(const char* table, bool write);
 
     std::vector<std::string> bookkeeping_;
     bool in_transaction_ = false;
     bool internal_ = false;
     StatementKind kind_ = StatementKind::kOther;
     std::string refusal_;
+    bool observing_ = false;
+    std::vector<std::string> written_;  // by the statement last compiled, when observing
+    std::vector<std::string> changed_;
 };
 
 }  // namespace runner

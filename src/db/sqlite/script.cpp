@@ -1,7 +1,5 @@
-// Runs a migration script on an SQLite connection; see sqlite_script.hpp.
-#include "db/sqlite_script.hpp"
-
-#include <sqlite3.h>
+// Runs a migration script on an SQLite connection; see script.hpp.
+#include "db/sqlite/script.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -65,14 +63,6 @@ class LineCounter {
 
 }  // namespace
 
-std::string first_line_of(const char* p, const char* end) {
-    const char* e = p;
-    while (e < end && *e != '\n' && *e != '\r') {
-        ++e;
-    }
-    return printable(std::string_view(p, static_cast<std::size_t>(e - p)), 120);
-}
-
 namespace {
 
 // The line of `script` holding `at`, and a caret under `at` when `caret` is set.
@@ -87,67 +77,6 @@ std::string excerpt_at(const char* script, const char* end, const char* at, bool
         text += "\n    " + std::string(column, ' ') + "^";
     }
     return text;
-}
-
-std::string code_name(int code) {
-    switch (code) {
-        case SQLITE_CONSTRAINT_CHECK:
-            return "SQLITE_CONSTRAINT_CHECK";
-        case SQLITE_CONSTRAINT_FOREIGNKEY:
-            return "SQLITE_CONSTRAINT_FOREIGNKEY";
-        case SQLITE_CONSTRAINT_NOTNULL:
-            return "SQLITE_CONSTRAINT_NOTNULL";
-        case SQLITE_CONSTRAINT_PRIMARYKEY:
-            return "SQLITE_CONSTRAINT_PRIMARYKEY";
-        case SQLITE_CONSTRAINT_UNIQUE:
-            return "SQLITE_CONSTRAINT_UNIQUE";
-        case SQLITE_CONSTRAINT_TRIGGER:
-            return "SQLITE_CONSTRAINT_TRIGGER";
-        case SQLITE_READONLY_DBMOVED:
-            return "SQLITE_READONLY_DBMOVED";
-        default:
-            break;
-    }
-    switch (code & 0xff) {
-        case SQLITE_ERROR:
-            return "SQLITE_ERROR";
-        case SQLITE_INTERNAL:
-            return "SQLITE_INTERNAL";
-        case SQLITE_PERM:
-            return "SQLITE_PERM";
-        case SQLITE_ABORT:
-            return "SQLITE_ABORT";
-        case SQLITE_BUSY:
-            return "SQLITE_BUSY";
-        case SQLITE_LOCKED:
-            return "SQLITE_LOCKED";
-        case SQLITE_NOMEM:
-            return "SQLITE_NOMEM";
-        case SQLITE_READONLY:
-            return "SQLITE_READONLY";
-        case SQLITE_INTERRUPT:
-            return "SQLITE_INTERRUPT";
-        case SQLITE_IOERR:
-            return "SQLITE_IOERR";
-        case SQLITE_CORRUPT:
-            return "SQLITE_CORRUPT";
-        case SQLITE_FULL:
-            return "SQLITE_FULL";
-        case SQLITE_CANTOPEN:
-            return "SQLITE_CANTOPEN";
-        case SQLITE_CONSTRAINT:
-            return "SQLITE_CONSTRAINT";
-        case SQLITE_MISMATCH:
-            return "SQLITE_MISMATCH";
-        case SQLITE_TOOBIG:
-            return "SQLITE_TOOBIG";
-        case SQLITE_RANGE:
-            return "SQLITE_RANGE";
-        case SQLITE_NOTADB:
-            return "SQLITE_NOTADB";
-        default:
-            return "SQLite error " + std::to_string(code);
-    }
 }
 
 // FNV-1a over the text of the statements that ran: what --resume compares, so the statements
@@ -179,11 +108,11 @@ bool starts_with_keyword(const char* p, const char* end, const char* keyword) {
 }
 
 // One script's run, across the chunks it is read in.
-class ScriptRun {
+class ScriptLoop {
   public:
-    ScriptRun(sqlite3* db, ScriptGuard& guard, const std::string& origin, int skip,
-              NonTransactionalRun* nt)
-        : db_(db), guard_(guard), origin_(origin), skip_(skip), nt_(nt) {}
+    ScriptLoop(sqlite3* db, ScriptGuard& guard, const std::string& origin, int skip,
+               NonTransactionalRun* nt, ScriptObserver* observer)
+        : db_(db), guard_(guard), origin_(origin), skip_(skip), nt_(nt), observer_(observer) {}
 
     int statements() const { return index_; }
 
@@ -278,6 +207,9 @@ class ScriptRun {
                     throw StatementError(origin_, line, sqlite_message(db_),
                                          excerpt_at(start, end, first, false), index_);
                 }
+                if (observer_ != nullptr) {
+                    observe(line);
+                }
                 continue;
             }
             StatementKind kind = guard_.kind();
@@ -291,21 +223,26 @@ class ScriptRun {
                 return StatementError(origin_, line, sqlite_message(db_),
                                       excerpt_at(start, end, first, false), index_);
             });
+            if (observer_ != nullptr) {
+                observe(line);
+            }
         }
         return static_cast<std::size_t>(end - start);
     }
 
   private:
-    struct StatementFinalizer {
-        void operator()(sqlite3_stmt* stmt) const noexcept { sqlite3_finalize(stmt); }
-    };
-    using Statement = std::unique_ptr<sqlite3_stmt, StatementFinalizer>;
+    using Statement = StatementHandle;
 
     // Whether the text from `p` holds a whole statement by sqlite3_complete (looking only as
     // far as the first ';' that completes it, so the cost is bounded by the statement).
     static bool holds_complete_statement(const char* p, const char* end) {
         return end_of_statement(p, end) < end ||
                (end > p && end[-1] == ';' && sqlite3_complete(std::string(p, end).c_str()));
+    }
+
+    void observe(int line) {
+        observer_->statement_done(
+            StatementTouch{index_, line, guard_.tables_written(), guard_.tables_changed()});
     }
 
     int step_all(sqlite3_stmt* stmt) {
@@ -326,25 +263,26 @@ class ScriptRun {
     }
 
     void record(const ScriptProgress& progress) {
-        guard_.set_internal(true);
         // The script may have made the connection read-only for itself: not for the record.
         const bool query_only = pragma_is_on("query_only");
+        if (query_only) {
+            internal("PRAGMA query_only = OFF");
+        }
+        guard_.set_internal(true);
         try {
-            if (query_only) {
-                sqlite3_exec(db_, "PRAGMA query_only = OFF", nullptr, nullptr, nullptr);
-            }
             nt_->record(progress);
         } catch (...) {
-            if (query_only) {
-                sqlite3_exec(db_, "PRAGMA query_only = ON", nullptr, nullptr, nullptr);
-            }
             guard_.set_internal(false);
+            if (query_only) {
+                // Best effort: the error being thrown is what the user needs to see.
+                (void)sqlite3_exec(db_, "PRAGMA query_only = ON", nullptr, nullptr, nullptr);
+            }
             throw;
         }
-        if (query_only) {
-            sqlite3_exec(db_, "PRAGMA query_only = ON", nullptr, nullptr, nullptr);
-        }
         guard_.set_internal(false);
+        if (query_only) {
+            internal("PRAGMA query_only = ON");
+        }
     }
 
     bool pragma_is_on(const char* name) {
@@ -381,7 +319,9 @@ class ScriptRun {
         }
         if (!sqlite3_get_autocommit(db_)) {
             guard_.set_internal(true);
-            sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+            // Cannot fail in a way that matters: a failed ROLLBACK leaves the transaction to the
+            // connection's close, which rolls it back too.
+            (void)sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
             guard_.set_internal(false);
         }
         nt_->stopped = started_ ? durable_ : ScriptProgress{index_ + 1, 0, digest_.hex()};
@@ -441,6 +381,7 @@ class ScriptRun {
     const std::string& origin_;
     int skip_;
     NonTransactionalRun* nt_;
+    ScriptObserver* observer_;
     int index_ = 0;  // statements seen so far
     Digest digest_;  // of their text
     bool started_ = false;
@@ -450,13 +391,9 @@ class ScriptRun {
 
 }  // namespace
 
-std::string sqlite_message(sqlite3* db) {
-    return std::string(sqlite3_errmsg(db)) + " (" + code_name(sqlite3_extended_errcode(db)) + ")";
-}
-
 int run_sqlite_script(sqlite3* db, ScriptGuard& guard, TextSource& source,
-                      const std::string& origin, int skip, NonTransactionalRun* non_transactional) {
-    ScriptRun run(db, guard, origin, skip, non_transactional);
+                      const std::string& origin, const ScriptRun& how) {
+    ScriptLoop run(db, guard, origin, how.skip, how.non_transactional, how.observer);
     // The buffer holds what was read but not yet run: whole statements run as soon as they
     // are in it, a statement cut by the chunk boundary waits for the next chunk.
     std::string buffer;

@@ -1,0 +1,15 @@
+// Pieces of database URLs every backend reads the same way: %-escapes, secret parameter names.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace runner {
+
+std::string lower_ascii(std::string s);
+// %HH escapes decoded; a '%' not followed by two hex digits stays as it is.
+std::string percent_decode(std::string_view s);
+// Whether a URL parameter or connection keyword holds a secret (password, token, key, ...).
+bool is_secret_key(std::string key);
+
+}  // namespace runner
