@@ -215,12 +215,13 @@ BOOST_AUTO_TEST_CASE(the_offline_bookkeeping_text_records_what_the_online_one_do
             auto db = backend.open_fresh("runner_version");
             Bookkeeping book(*db, "runner_version");
             LogEntry e = entry("it's", "upgrade", "");
+            e.checksum = "sha256:z";
             e.detail = "offline script";
             const std::string sql =
                 book.schema_sql() +
                 book.record_applied_sql({"it's", "", 0, "sha256:z", "upgrade"}, e) +
                 book.remove_applied_sql("it's", entry("it's", "downgrade", "")) +
-                book.record_applied_sql({"it's", "", 0, "", "upgrade"}, e);
+                book.record_applied_sql({"it's", "", 0, "sha256:z", "upgrade"}, e);
             // Statement by statement, as the DBA's client would run them (a migration script may
             // not write the bookkeeping; these values hold no ";\n").
             Transaction txn(*db);
@@ -235,6 +236,7 @@ BOOST_AUTO_TEST_CASE(the_offline_bookkeeping_text_records_what_the_online_one_do
             BOOST_TEST_REQUIRE(applied.size() == 1u);
             BOOST_TEST(applied[0].revision == "it's");
             BOOST_TEST(applied[0].applied_at.size() == 19u, applied[0].applied_at);
+            BOOST_TEST(applied[0].checksum == "sha256:z");
             const auto log = book.log();
             BOOST_TEST_REQUIRE(log.size() == 3u);
             BOOST_TEST(log[0].checksum == "sha256:z");
