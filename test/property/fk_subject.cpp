@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "db/capabilities.hpp"
+#include "db/connection.hpp"
 #include "db/database.hpp"
 #include "util/text_source.hpp"
 
@@ -18,7 +20,15 @@ constexpr int kNoLimit = 1'000'000;
 Violations as_set(const std::vector<ForeignKeyViolation>& found) {
     Violations out;
     for (const auto& v : found) {
-        out.push_back(v.table + "|" + v.key + "|" + v.parent + "|" + std::to_string(v.fk_id));
+        std::string key;
+        if (v.rowid) {
+            key = "rowid " + std::to_string(*v.rowid);
+        } else {
+            for (std::size_t i = 0; i < v.key_columns.size(); ++i) {
+                key += (i == 0 ? "" : ", ") + v.key_columns[i] + "=" + v.key_values.at(i);
+            }
+        }
+        out.push_back(v.table + "|" + key + "|" + v.parent + "|" + std::to_string(v.fk_id));
     }
     std::sort(out.begin(), out.end());
     return out;
@@ -48,34 +58,42 @@ struct Plain {
 
 struct FkSubject::Impl {
     std::unique_ptr<Database> db;
+    Connection& connection() { return db->connection(); }
+    ForeignKeyGuard& guard() {
+        ForeignKeyGuard* g = connection().foreign_keys();
+        if (g == nullptr) {
+            throw std::runtime_error("the SQLite connection has no foreign-key guard");
+        }
+        return *g;
+    }
 };
 
 FkSubject::FkSubject(const std::string& path) : impl_(new Impl{open(path, OpenMode::kReadWrite)}) {}
 FkSubject::~FkSubject() = default;
 
 Violations FkSubject::full_check() {
-    return as_set(impl_->db->foreign_key_violations(kNoLimit, Database::FkScope::kAll));
+    return as_set(impl_->guard().violations(kNoLimit, ForeignKeyGuard::Scope::kAll));
 }
 
 bool FkSubject::run_script(const std::string& sql, std::string& error) {
-    impl_->db->begin();
+    impl_->connection().begin();
     try {
         StringSource source(sql);
-        impl_->db->execute_script(source, "step.sql");
+        impl_->connection().run_script(source, "step.sql", ScriptRun{});
         return true;
     } catch (const Error& e) {
-        impl_->db->rollback();  // the executor's run ends here too
+        impl_->connection().rollback();  // the executor's run ends here too
         error = e.what();
         return false;
     }
 }
 
 Violations FkSubject::changed_check() {
-    return as_set(impl_->db->foreign_key_violations(kNoLimit, Database::FkScope::kChanged));
+    return as_set(impl_->guard().violations(kNoLimit, ForeignKeyGuard::Scope::kChanged));
 }
 
 void FkSubject::commit() {
-    impl_->db->commit();
+    impl_->connection().commit();
 }
 
 std::vector<std::string> pragma_broken_foreign_keys(const std::string& path) {
