@@ -3,14 +3,6 @@
 
 namespace runner {
 
-StatementError::StatementError(std::string origin, int line, std::string db_message,
-                               std::string excerpt, int statement)
-    : Error(origin + ":" + std::to_string(line) + ": " + db_message, {excerpt}),
-      line_(line),
-      statement_(statement),
-      excerpt_(std::move(excerpt)),
-      db_message_(std::move(db_message)) {}
-
 Database::Database(std::unique_ptr<Connection> connection, const std::string& version_table)
     : connection_(std::move(connection)), bookkeeping_(*connection_, version_table) {}
 
