@@ -2,6 +2,7 @@
 #include <ostream>
 
 #include "commands/commands.hpp"
+#include "commands/options.hpp"
 #include "exec/executor.hpp"
 #include "util/json.hpp"
 #include "util/text.hpp"
@@ -29,7 +30,7 @@ std::vector<Rev> members(const RevSet& set) {
 }
 }  // namespace
 
-int cmd_adopt(Context& ctx, const Args& args) {
+std::optional<AdoptOptions> parse_adopt(Context& ctx, const Args& args) {
     po::options_description options("Options");
     options.add_options()("alembic-table",
                           po::value<std::string>()->default_value("alembic_version"),
@@ -50,11 +51,13 @@ int cmd_adopt(Context& ctx, const Args& args) {
         "records something else. Alembic's table is kept unless --drop-alembic-table.",
         options);
     if (!vm) {
-        return kExitOk;
+        return std::nullopt;
     }
-    const bool json = json_format(*vm);
-    const std::string table = (*vm)["alembic-table"].as<std::string>();
-    const bool drop = (*vm)["drop-alembic-table"].as<bool>();
+    AdoptOptions o;
+    o.json = json_format(*vm);
+    o.alembic_table = (*vm)["alembic-table"].as<std::string>();
+    o.drop_alembic_table = (*vm)["drop-alembic-table"].as<bool>();
+    const std::string& table = o.alembic_table;
     if (!is_identifier(table)) {
         throw UsageError("--alembic-table '" + printable(table) +
                          "' must be a plain identifier (letters, digits, '_')");
@@ -66,6 +69,13 @@ int cmd_adopt(Context& ctx, const Args& args) {
                          "out); other schemas are for PostgreSQL, which this runner does not "
                          "support yet");
     }
+    return o;
+}
+
+int run_adopt(Context& ctx, const AdoptOptions& options) {
+    const bool json = options.json;
+    const std::string& table = options.alembic_table;
+    const bool drop = options.drop_alembic_table;
     const RevisionGraph& graph = ctx.graph();
     ctx.set_alembic_policy(Context::AlembicPolicy::kQuiet);
     Database& db = ctx.read();

@@ -3,12 +3,13 @@
 #include <ostream>
 
 #include "commands/commands.hpp"
+#include "commands/options.hpp"
 #include "exec/preflight.hpp"
 
 namespace runner {
 namespace po = boost::program_options;
 
-int cmd_backup(Context& ctx, const Args& args) {
+std::optional<BackupOptions> parse_backup(Context& ctx, const Args& args) {
     po::options_description options("Options");
     options.add_options()(
         "to", po::value<std::string>(),
@@ -22,17 +23,24 @@ int cmd_backup(Context& ctx, const Args& args) {
                    "path.",
                    options);
     if (!vm) {
-        return kExitOk;
+        return std::nullopt;
     }
+    BackupOptions o;
+    if (vm->count("to") != 0) {
+        o.to = (*vm)["to"].as<std::string>();
+    }
+    return o;
+}
+
+int run_backup(Context& ctx, const BackupOptions& options) {
     Database& db = ctx.read();
     if (!db.exists()) {
         throw Error("cannot back up " + db.describe() + ": it does not exist");
     }
-    const bool named = vm->count("to") != 0;
     const std::string path =
-        named ? db.backup().backup_to((*vm)["to"].as<std::string>(), false)
-              : db.backup().backup_to(
-                    default_backup_path(db.backup().file_path(), std::time(nullptr)), true);
+        options.to ? db.backup().backup_to(*options.to, false)
+                   : db.backup().backup_to(
+                         default_backup_path(db.backup().file_path(), std::time(nullptr)), true);
     ctx.out() << path << "\n";
     return kExitOk;
 }

@@ -3,18 +3,23 @@
 #include <ostream>
 
 #include "commands/commands.hpp"
+#include "commands/options.hpp"
 
 namespace runner {
 namespace po = boost::program_options;
 
-int cmd_branches(Context& ctx, const Args& args) {
+std::optional<BranchesOptions> parse_branches(Context& ctx, const Args& args) {
     po::options_description options("Options");
     options.add_options()("verbose,v", po::bool_switch(), "show each branch point in full");
     const auto vm = parse_args(ctx, args, "branches [-v]", "Show branch points.", options);
     if (!vm) {
-        return kExitOk;
+        return std::nullopt;
     }
-    const bool verbose = (*vm)["verbose"].as<bool>();
+    return BranchesOptions{(*vm)["verbose"].as<bool>()};
+}
+
+int run_branches(Context& ctx, const BranchesOptions& options) {
+    const bool verbose = options.verbose;
     const RevisionGraph& graph = ctx.graph();
     auto order = parents_first(graph, RevSet(graph.size(), 1));
     std::reverse(order.begin(), order.end());

@@ -2,6 +2,7 @@
 #include <ostream>
 
 #include "commands/commands.hpp"
+#include "commands/options.hpp"
 #include "exec/drift.hpp"
 #include "util/json.hpp"
 #include "util/text.hpp"
@@ -9,7 +10,7 @@
 namespace runner {
 namespace po = boost::program_options;
 
-int cmd_check(Context& ctx, const Args& args) {
+std::optional<CheckOptions> parse_check(Context& ctx, const Args& args) {
     po::options_description options("Options");
     add_format_option(options);
     const auto vm = parse_args(
@@ -21,9 +22,13 @@ int cmd_check(Context& ctx, const Args& args) {
         "    manages that runner has not adopted yet (status not_adopted; see 'runner adopt')",
         options);
     if (!vm) {
-        return kExitOk;
+        return std::nullopt;
     }
-    const bool json = json_format(*vm);
+    return CheckOptions{json_format(*vm)};
+}
+
+int run_check(Context& ctx, const CheckOptions& options) {
+    const bool json = options.json;
     const RevisionGraph& graph = ctx.graph();
     Database& db = ctx.reader();
     ctx.set_alembic_policy(Context::AlembicPolicy::kQuiet);

@@ -10,11 +10,10 @@
 #include <boost/program_options.hpp>
 
 #include "app/context.hpp"
+#include "commands/options.hpp"
 #include "present/format.hpp"
 
 namespace runner {
-
-using Args = std::vector<std::string>;
 
 // Parses a command's arguments. Returns nullopt after printing --help; throws UsageError.
 // Tokens like "-1" or "-3:current" are targets, not options.
@@ -43,24 +42,14 @@ std::string multiple_heads_message(const RevisionGraph& graph,
                                    const std::vector<std::string>& heads,
                                    std::string_view argument);
 
-int cmd_upgrade(Context& ctx, const Args& args);
-int cmd_downgrade(Context& ctx, const Args& args);
-int cmd_stamp(Context& ctx, const Args& args);
-int cmd_adopt(Context& ctx, const Args& args);
-int cmd_current(Context& ctx, const Args& args);
-int cmd_history(Context& ctx, const Args& args);
-int cmd_heads(Context& ctx, const Args& args);
-int cmd_branches(Context& ctx, const Args& args);
-int cmd_show(Context& ctx, const Args& args);
-int cmd_check(Context& ctx, const Args& args);
-int cmd_rebless(Context& ctx, const Args& args);
-int cmd_resolve(Context& ctx, const Args& args);
-int cmd_backup(Context& ctx, const Args& args);
-int cmd_reset(Context& ctx, const Args& args);
-int cmd_init(Context& ctx, const Args& args);
-int cmd_revision(Context& ctx, const Args& args);
-int cmd_merge(Context& ctx, const Args& args);
-int cmd_graph(Context& ctx, const Args& args);
+// Parses a command's arguments into its options struct and runs it (see commands/options.hpp):
+// the entry point the command table lists for each command.
+template <class Options, std::optional<Options> (*Parse)(Context&, const Args&),
+          int (*Run)(Context&, const Options&)>
+int command(Context& ctx, const Args& args) {
+    const std::optional<Options> options = Parse(ctx, args);
+    return options ? Run(ctx, *options) : kExitOk;
+}
 
 // Implementation of the template above.
 template <typename F>

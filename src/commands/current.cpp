@@ -2,12 +2,13 @@
 #include <ostream>
 
 #include "commands/commands.hpp"
+#include "commands/options.hpp"
 #include "util/json.hpp"
 
 namespace runner {
 namespace po = boost::program_options;
 
-int cmd_current(Context& ctx, const Args& args) {
+std::optional<CurrentOptions> parse_current(Context& ctx, const Args& args) {
     po::options_description options("Options");
     options.add_options()("verbose,v", po::bool_switch(), "show each revision in full");
     add_format_option(options);
@@ -16,10 +17,14 @@ int cmd_current(Context& ctx, const Args& args) {
                                "the database.",
                                options);
     if (!vm) {
-        return kExitOk;
+        return std::nullopt;
     }
-    const bool verbose = (*vm)["verbose"].as<bool>();
-    const bool json = json_format(*vm);
+    return CurrentOptions{(*vm)["verbose"].as<bool>(), json_format(*vm)};
+}
+
+int run_current(Context& ctx, const CurrentOptions& options) {
+    const bool verbose = options.verbose;
+    const bool json = options.json;
     const RevisionGraph& graph = ctx.graph();
     Database& db = ctx.reader();
     const VersionState state = ctx.state(db);

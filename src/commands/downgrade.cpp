@@ -2,6 +2,7 @@
 #include <ostream>
 
 #include "commands/commands.hpp"
+#include "commands/options.hpp"
 #include "commands/run_plan.hpp"
 #include "exec/offline_sql.hpp"
 #include "plan/target.hpp"
@@ -9,7 +10,7 @@
 namespace runner {
 namespace po = boost::program_options;
 
-int cmd_downgrade(Context& ctx, const Args& args) {
+std::optional<PlanOptions> parse_downgrade(Context& ctx, const Args& args) {
     const po::options_description options = plan_options();
     po::options_description arguments;
     arguments.add_options()("target", po::value<std::string>()->required(), "target");
@@ -21,14 +22,17 @@ int cmd_downgrade(Context& ctx, const Args& args) {
         "TARGET: -N, REV (or a unique prefix), base, LABEL@base, LABEL@-N, REV-N.",
         options, arguments, positional);
     if (!vm) {
-        return kExitOk;
+        return std::nullopt;
     }
-    const auto target = (*vm)["target"].as<std::string>();
-    const bool json = json_format(*vm);
-    const bool atomic = (*vm)["atomic"].as<bool>();
-    apply_plan_options(ctx, *vm);
+    return read_plan_options(*vm);
+}
+
+int run_downgrade(Context& ctx, const PlanOptions& options) {
+    const std::string& target = options.target;
+    const bool atomic = options.atomic;
+    PlanRequest request = plan_request(ctx, Direction::kDowngrade, options);
     const RevisionGraph& graph = ctx.graph();
-    if ((*vm)["sql"].as<bool>()) {
+    if (options.sql) {
         const auto range = parse_range(target);
         if (!range || range->lower.empty()) {
             throw UsageError(
@@ -52,9 +56,6 @@ int cmd_downgrade(Context& ctx, const Args& args) {
     const auto loaded = ctx.load(ctx.read());
     const auto plan =
         with_target(graph, target, [&] { return plan_downgrade(graph, loaded.state, target); });
-    PlanRequest request{Direction::kDowngrade,      target, atomic, (*vm)["backup"].as<bool>(),
-                        (*vm)["resume"].as<bool>(), json};
-    request.allow_drift = (*vm)["allow-drift"].as<bool>();
     return run_plan(ctx, loaded, plan.steps, request);
 }
 

@@ -2,12 +2,13 @@
 #include <ostream>
 
 #include "commands/commands.hpp"
+#include "commands/options.hpp"
 #include "present/graph_render.hpp"
 
 namespace runner {
 namespace po = boost::program_options;
 
-int cmd_graph(Context& ctx, const Args& args) {
+std::optional<GraphOptions> parse_graph(Context& ctx, const Args& args) {
     po::options_description options("Options");
     options.add_options()("format,f", po::value<std::string>()->default_value("dot"),
                           "dot (Graphviz: runner graph | dot -Tsvg > graph.svg), mermaid, json");
@@ -18,7 +19,7 @@ int cmd_graph(Context& ctx, const Args& args) {
         "or changes the database.",
         options);
     if (!vm) {
-        return kExitOk;
+        return std::nullopt;
     }
     const auto name = (*vm)["format"].as<std::string>();
     const auto format = parse_graph_format(name);
@@ -27,9 +28,13 @@ int cmd_graph(Context& ctx, const Args& args) {
                          "' (choose dot, mermaid or json)\nusage: runner graph [--format "
                          "dot|mermaid|json]");
     }
+    return GraphOptions{*format};
+}
+
+int run_graph(Context& ctx, const GraphOptions& options) {
     const RevisionGraph& graph = ctx.graph();
     const AppliedInfo info = ctx.applied_info();
-    ctx.out() << render_graph(graph, *format, info.reachable ? &info.applied : nullptr);
+    ctx.out() << render_graph(graph, options.format, info.reachable ? &info.applied : nullptr);
     return kExitOk;
 }
 

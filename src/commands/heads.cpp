@@ -4,6 +4,7 @@
 
 #include "authoring/heads_manifest.hpp"
 #include "commands/commands.hpp"
+#include "commands/options.hpp"
 #include "migration/script_directory.hpp"
 #include "migration/script_writer.hpp"
 #include "util/json.hpp"
@@ -11,7 +12,7 @@
 namespace runner {
 namespace po = boost::program_options;
 
-int cmd_heads(Context& ctx, const Args& args) {
+std::optional<HeadsOptions> parse_heads(Context& ctx, const Args& args) {
     po::options_description options("Options");
     options.add_options()("verbose,v", po::bool_switch(), "show each head in full")(
         "resolve-dependencies", po::bool_switch(),
@@ -22,11 +23,16 @@ int cmd_heads(Context& ctx, const Args& args) {
     const auto vm = parse_args(ctx, args, "heads [-v] [--resolve-dependencies] [--refresh]",
                                "Show the current head revisions of the migration files.", options);
     if (!vm) {
-        return kExitOk;
+        return std::nullopt;
     }
-    const bool json = json_format(*vm);
+    return HeadsOptions{(*vm)["verbose"].as<bool>(), (*vm)["resolve-dependencies"].as<bool>(),
+                        (*vm)["refresh"].as<bool>(), json_format(*vm)};
+}
+
+int run_heads(Context& ctx, const HeadsOptions& options) {
+    const bool json = options.json;
     std::optional<RevisionGraph> refreshed;
-    if ((*vm)["refresh"].as<bool>()) {
+    if (options.refresh) {
         // The files are the truth here, so the manifest is not checked against them first.
         const std::string& dir = ctx.settings().dir;
         const RevisionGraph& g = refreshed.emplace(load_migrations(dir));
@@ -38,8 +44,7 @@ int cmd_heads(Context& ctx, const Args& args) {
     // People run heads while resolving a HEADS conflict: the manifest is reported, not enforced.
     ctx.warn_about_manifest();
     const RevisionGraph& graph = refreshed ? *refreshed : ctx.graph();
-    const auto& heads =
-        (*vm)["resolve-dependencies"].as<bool>() ? graph.real_heads() : graph.heads();
+    const auto& heads = options.resolve_dependencies ? graph.real_heads() : graph.heads();
     if (json) {
         std::vector<std::string> items;
         for (const Rev r : heads) {
@@ -49,7 +54,7 @@ int cmd_heads(Context& ctx, const Args& args) {
         return kExitOk;
     }
     for (const Rev r : heads) {
-        if ((*vm)["verbose"].as<bool>()) {
+        if (options.verbose) {
             ctx.out() << log_entry(graph, r, false);
         } else {
             LineStyle style;

@@ -3,13 +3,14 @@
 #include <ostream>
 
 #include "commands/commands.hpp"
+#include "commands/options.hpp"
 #include "plan/target.hpp"
 #include "util/json.hpp"
 
 namespace runner {
 namespace po = boost::program_options;
 
-int cmd_history(Context& ctx, const Args& args) {
+std::optional<HistoryOptions> parse_history(Context& ctx, const Args& args) {
     po::options_description options("Options");
     options.add_options()("rev-range,r", po::value<std::string>(),
                           "LOWER:UPPER, e.g. base:head, -3:, current:, a:b")(
@@ -22,13 +23,12 @@ int cmd_history(Context& ctx, const Args& args) {
     const auto vm = parse_args(ctx, args, "history [-v] [-i] [-r LOWER:UPPER] [--log-limit N]",
                                "List revisions, newest first.", options);
     if (!vm) {
-        return kExitOk;
+        return std::nullopt;
     }
-    const bool verbose = (*vm)["verbose"].as<bool>();
-    const bool indicate = (*vm)["indicate-current"].as<bool>();
-    const bool json = json_format(*vm);
-    std::string lower;
-    std::string upper;
+    HistoryOptions o;
+    o.verbose = (*vm)["verbose"].as<bool>();
+    o.indicate_current = (*vm)["indicate-current"].as<bool>();
+    o.json = json_format(*vm);
     if (vm->count("rev-range") != 0) {
         const auto range = (*vm)["rev-range"].as<std::string>();
         const auto parsed = parse_range(range);
@@ -36,20 +36,30 @@ int cmd_history(Context& ctx, const Args& args) {
             throw UsageError("History range requires [start]:[end], [start]:, or :[end] (got '" +
                              range + "')");
         }
-        lower = parsed->lower;
-        upper = parsed->upper;
-    }
-    const RevisionGraph& graph = ctx.graph();
-    std::vector<Rev> rows;
-    if (indicate || json || lower == "current" || upper == "current") {
-        rows = ctx.state(ctx.reader()).rows;
+        o.lower = parsed->lower;
+        o.upper = parsed->upper;
     }
     const int log_limit = (*vm)["log-limit"].as<int>();
     if (log_limit < 0) {
         throw UsageError("--log-limit takes a number of entries, 0 for all");
     }
+    o.log_limit = static_cast<std::size_t>(log_limit);
+    return o;
+}
+
+int run_history(Context& ctx, const HistoryOptions& options) {
+    const bool verbose = options.verbose;
+    const bool indicate = options.indicate_current;
+    const bool json = options.json;
+    const std::string& lower = options.lower;
+    const std::string& upper = options.upper;
+    const RevisionGraph& graph = ctx.graph();
+    std::vector<Rev> rows;
+    if (indicate || json || lower == "current" || upper == "current") {
+        rows = ctx.state(ctx.reader()).rows;
+    }
     AppliedInfo info = verbose || json ? ctx.applied_info() : AppliedInfo{};
-    info.log_limit = static_cast<std::size_t>(log_limit);
+    info.log_limit = options.log_limit;
     const auto revs = with_target(graph, upper.empty() ? "heads" : upper,
                                   [&] { return history_range(graph, rows, lower, upper); });
     if (json) {

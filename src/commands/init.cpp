@@ -6,6 +6,7 @@
 
 #include "authoring/scaffold.hpp"
 #include "commands/commands.hpp"
+#include "commands/options.hpp"
 #include "migration/script_writer.hpp"
 #include "util/text.hpp"
 
@@ -38,7 +39,7 @@ std::string one_of(const std::optional<std::string>& global, const po::variables
 
 }  // namespace
 
-int cmd_init(Context& ctx, const Args& args) {
+std::optional<InitOptions> parse_init(Context& ctx, const Args& args) {
     po::options_description options("Options");
     options.add_options()("db", po::value<std::string>(),
                           "the database runner.ini names (default app.db; same as the global "
@@ -58,7 +59,7 @@ int cmd_init(Context& ctx, const Args& args) {
         "anything: refuses an existing runner.ini or a non-empty DIR.",
         options, arguments, positional);
     if (!vm) {
-        return kExitOk;
+        return std::nullopt;
     }
     const Overrides& global = ctx.overrides();
     if (global.config_file &&
@@ -67,10 +68,14 @@ int cmd_init(Context& ctx, const Args& args) {
                          " in the current directory, so -c/--config does not apply; run init in "
                          "the directory that should hold it");
     }
-    const auto dir =
-        one_of(global.dir, *vm, "directory", "sql", "migrations directory", "--dir", "as DIR");
-    const auto db =
-        one_of(global.db, *vm, "db", kDefaultDatabase, "database", "--db", "by init --db", true);
+    return InitOptions{
+        one_of(global.dir, *vm, "directory", "sql", "migrations directory", "--dir", "as DIR"),
+        one_of(global.db, *vm, "db", kDefaultDatabase, "database", "--db", "by init --db", true)};
+}
+
+int run_init(Context& ctx, const InitOptions& options) {
+    const std::string& dir = options.dir;
+    const std::string& db = options.db;
     if (is_nonempty_directory(dir)) {
         throw Error("migrations directory '" + dir +
                     "' already exists and is not empty; init starts a new project (for an "

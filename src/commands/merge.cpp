@@ -2,6 +2,7 @@
 #include <ostream>
 
 #include "commands/commands.hpp"
+#include "commands/options.hpp"
 #include "commands/revision_files.hpp"
 #include "migration/script_directory.hpp"
 #include "migration/script_writer.hpp"
@@ -9,7 +10,7 @@
 namespace runner {
 namespace po = boost::program_options;
 
-int cmd_merge(Context& ctx, const Args& args) {
+std::optional<MergeOptions> parse_merge(Context& ctx, const Args& args) {
     po::options_description options("Options");
     options.add_options()("message,m", po::value<std::string>()->required(),
                           "what the merge joins; also names its files")(
@@ -29,20 +30,32 @@ int cmd_merge(Context& ctx, const Args& args) {
         "git conflict in HEADS is resolved.",
         options, arguments, positional);
     if (!vm) {
-        return kExitOk;
+        return std::nullopt;
     }
-    MergeRequest request;
-    request.message = (*vm)["message"].as<std::string>();
+    MergeOptions o;
+    o.message = (*vm)["message"].as<std::string>();
     if (vm->count("rev-id") != 0) {
-        request.rev_id = (*vm)["rev-id"].as<std::string>();
+        o.rev_id = (*vm)["rev-id"].as<std::string>();
     }
-    request.splice = (*vm)["splice"].as<bool>();
+    o.splice = (*vm)["splice"].as<bool>();
     if (vm->count("branch-label") != 0) {
-        request.branch_labels = (*vm)["branch-label"].as<std::vector<std::string>>();
+        o.branch_labels = (*vm)["branch-label"].as<std::vector<std::string>>();
     }
     if (vm->count("revisions") != 0) {
-        request.revisions = (*vm)["revisions"].as<std::vector<std::string>>();
+        o.revisions = (*vm)["revisions"].as<std::vector<std::string>>();
     }
+    return o;
+}
+
+int run_merge(Context& ctx, const MergeOptions& options) {
+    MergeRequest request;
+    request.message = options.message;
+    if (options.rev_id) {
+        request.rev_id = *options.rev_id;
+    }
+    request.splice = options.splice;
+    request.branch_labels = options.branch_labels;
+    request.revisions = options.revisions;
     // Not ctx.graph(): that refuses a HEADS that disagrees with the files, and joining the heads
     // is the fix its message recommends. The merge rewrites HEADS from the files.
     const RevisionGraph graph(load_migrations(ctx.settings().dir));

@@ -2,13 +2,14 @@
 #include <ostream>
 
 #include "commands/commands.hpp"
+#include "commands/options.hpp"
 #include "exec/drift.hpp"
 #include "exec/executor.hpp"
 
 namespace runner {
 namespace po = boost::program_options;
 
-int cmd_rebless(Context& ctx, const Args& args) {
+std::optional<ReblessOptions> parse_rebless(Context& ctx, const Args& args) {
     po::options_description options("Options");
     po::options_description arguments;
     arguments.add_options()("rev", po::value<std::vector<std::string>>()->required(), "revisions");
@@ -22,17 +23,23 @@ int cmd_rebless(Context& ctx, const Args& args) {
         "(drift). Stores the new checksums and logs who did it and why.",
         options, arguments, positional);
     if (!vm) {
-        return kExitOk;
+        return std::nullopt;
     }
-    const auto reason = (*vm)["reason"].as<std::string>();
-    if (reason.find_first_not_of(" \t") == std::string::npos) {
+    ReblessOptions o{(*vm)["rev"].as<std::vector<std::string>>(),
+                     (*vm)["reason"].as<std::string>()};
+    if (o.reason.find_first_not_of(" \t") == std::string::npos) {
         throw UsageError("--reason must say why the edit is intended");
     }
+    return o;
+}
+
+int run_rebless(Context& ctx, const ReblessOptions& options) {
+    const std::string& reason = options.reason;
     const RevisionGraph& graph = ctx.graph();
     const auto loaded = ctx.load(ctx.read());
     const auto drift = find_drift(graph, loaded.records);
     std::vector<Rev> revs;
-    for (const auto& target : (*vm)["rev"].as<std::vector<std::string>>()) {
+    for (const auto& target : options.revisions) {
         const Rev r = graph.resolve_ident(target);
         if (!loaded.state.applied[r]) {
             throw Error("revision " + graph.id(r) +

@@ -2,12 +2,13 @@
 #include <ostream>
 
 #include "commands/commands.hpp"
+#include "commands/options.hpp"
 #include "commands/run_plan.hpp"
 
 namespace runner {
 namespace po = boost::program_options;
 
-int cmd_reset(Context& ctx, const Args& args) {
+std::optional<ResetOptions> parse_reset(Context& ctx, const Args& args) {
     po::options_description options("Options");
     options.add_options()("yes", po::bool_switch(), "confirm: this reverts every migration");
     add_format_option(options);
@@ -17,13 +18,17 @@ int cmd_reset(Context& ctx, const Args& args) {
                    "down file), then upgrade to the heads.",
                    options);
     if (!vm) {
-        return kExitOk;
+        return std::nullopt;
     }
     if (!(*vm)["yes"].as<bool>()) {
         throw UsageError(
             "reset reverts every migration and loses their data; add --yes to confirm");
     }
-    const bool json = json_format(*vm);
+    return ResetOptions{json_format(*vm)};
+}
+
+int run_reset(Context& ctx, const ResetOptions& options) {
+    const bool json = options.json;
     const RevisionGraph& graph = ctx.graph();
     ctx.set_alembic_policy(Context::AlembicPolicy::kRefuse);
     // One report for both halves: a pipeline parses one JSON document.

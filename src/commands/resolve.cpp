@@ -2,12 +2,13 @@
 #include <ostream>
 
 #include "commands/commands.hpp"
+#include "commands/options.hpp"
 #include "exec/executor.hpp"
 
 namespace runner {
 namespace po = boost::program_options;
 
-int cmd_resolve(Context& ctx, const Args& args) {
+std::optional<ResolveOptions> parse_resolve(Context& ctx, const Args& args) {
     po::options_description options("Options");
     options.add_options()("forget", po::bool_switch(),
                           "only remove the record that REV stopped part-way (for a revision no "
@@ -23,11 +24,15 @@ int cmd_resolve(Context& ctx, const Args& args) {
         "upgrade or downgrade again with --resume.)",
         options, arguments, positional);
     if (!vm) {
-        return kExitOk;
+        return std::nullopt;
     }
+    return ResolveOptions{(*vm)["rev"].as<std::string>(), (*vm)["forget"].as<bool>()};
+}
+
+int run_resolve(Context& ctx, const ResolveOptions& options) {
     const RevisionGraph& graph = ctx.graph();
-    const std::string rev = (*vm)["rev"].as<std::string>();
-    if ((*vm)["forget"].as<bool>()) {
+    const std::string& rev = options.rev;
+    if (options.forget) {
         for (const auto& p : ctx.read().bookkeeping().partials()) {
             if (p.revision == rev) {
                 Executor(graph, ctx.writer(), ctx.err(), current_identity()).forget(rev);

@@ -2,13 +2,14 @@
 #include <ostream>
 
 #include "commands/commands.hpp"
+#include "commands/options.hpp"
 #include "commands/revision_files.hpp"
 #include "migration/script_writer.hpp"
 
 namespace runner {
 namespace po = boost::program_options;
 
-int cmd_revision(Context& ctx, const Args& args) {
+std::optional<RevisionOptions> parse_revision(Context& ctx, const Args& args) {
     po::options_description options("Options");
     options.add_options()("message,m", po::value<std::string>()->required(),
                           "what the migration does; also names its files")(
@@ -30,23 +31,38 @@ int cmd_revision(Context& ctx, const Args& args) {
         "paths written. Never overwrites a file, and writes nothing when a check fails.",
         options);
     if (!vm) {
-        return kExitOk;
+        return std::nullopt;
     }
-    RevisionRequest request;
-    request.message = (*vm)["message"].as<std::string>();
+    RevisionOptions o;
+    o.message = (*vm)["message"].as<std::string>();
     if (vm->count("rev-id") != 0) {
-        request.rev_id = (*vm)["rev-id"].as<std::string>();
+        o.rev_id = (*vm)["rev-id"].as<std::string>();
     }
     if (vm->count("head") != 0) {
-        request.head = (*vm)["head"].as<std::string>();
+        o.head = (*vm)["head"].as<std::string>();
     }
-    request.splice = (*vm)["splice"].as<bool>();
+    o.splice = (*vm)["splice"].as<bool>();
     if (vm->count("branch-label") != 0) {
-        request.branch_labels = (*vm)["branch-label"].as<std::vector<std::string>>();
+        o.branch_labels = (*vm)["branch-label"].as<std::vector<std::string>>();
     }
     if (vm->count("depends-on") != 0) {
-        request.depends_on = (*vm)["depends-on"].as<std::vector<std::string>>();
+        o.depends_on = (*vm)["depends-on"].as<std::vector<std::string>>();
     }
+    return o;
+}
+
+int run_revision(Context& ctx, const RevisionOptions& options) {
+    RevisionRequest request;
+    request.message = options.message;
+    if (options.rev_id) {
+        request.rev_id = *options.rev_id;
+    }
+    if (options.head) {
+        request.head = *options.head;
+    }
+    request.splice = options.splice;
+    request.branch_labels = options.branch_labels;
+    request.depends_on = options.depends_on;
     const RevisionGraph& graph = ctx.graph();
     write_revision_files(ctx, graph, plan_revision(graph, request, random_revision_id));
     return kExitOk;

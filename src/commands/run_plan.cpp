@@ -67,10 +67,27 @@ boost::program_options::options_description plan_options() {
     return options;
 }
 
-void apply_plan_options(Context& ctx, const boost::program_options::variables_map& vm) {
-    if (vm.count("no-create") != 0 && vm["no-create"].as<bool>()) {
+PlanOptions read_plan_options(const boost::program_options::variables_map& vm) {
+    PlanOptions o;
+    o.target = vm["target"].as<std::string>();
+    o.sql = vm["sql"].as<bool>();
+    o.atomic = vm["atomic"].as<bool>();
+    o.backup = vm["backup"].as<bool>();
+    o.resume = vm["resume"].as<bool>();
+    o.json = json_format(vm);
+    o.allow_drift = vm["allow-drift"].as<bool>();
+    o.no_create = vm["no-create"].as<bool>();
+    return o;
+}
+
+PlanRequest plan_request(Context& ctx, Direction direction, const PlanOptions& options) {
+    if (options.no_create) {
         ctx.forbid_create();
     }
+    PlanRequest request{direction,      options.target, options.atomic,
+                        options.backup, options.resume, options.json};
+    request.allow_drift = options.allow_drift;
+    return request;
 }
 
 void execute_plan(Context& ctx, const Context::Loaded& loaded, const std::vector<Rev>& steps,

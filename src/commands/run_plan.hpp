@@ -7,6 +7,7 @@
 #include <boost/program_options.hpp>
 
 #include "app/context.hpp"
+#include "commands/options.hpp"
 #include "exec/executor.hpp"
 
 namespace runner {
@@ -25,8 +26,11 @@ struct PlanRequest {
 // --allow-drift, --no-create.
 boost::program_options::options_description plan_options();
 
-// Reads what plan_options() gave besides the PlanRequest fields: --no-create.
-void apply_plan_options(Context& ctx, const boost::program_options::variables_map& vm);
+// What plan_options() and the TARGET argument gave.
+PlanOptions read_plan_options(const boost::program_options::variables_map& vm);
+
+// The PlanRequest for running `options` in `direction`; applies --no-create to the context.
+PlanRequest plan_request(Context& ctx, Direction direction, const PlanOptions& options);
 
 // What running one or more plans did, for the JSON report.
 struct PlanReport {

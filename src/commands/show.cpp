@@ -2,12 +2,13 @@
 #include <ostream>
 
 #include "commands/commands.hpp"
+#include "commands/options.hpp"
 #include "util/json.hpp"
 
 namespace runner {
 namespace po = boost::program_options;
 
-int cmd_show(Context& ctx, const Args& args) {
+std::optional<ShowOptions> parse_show(Context& ctx, const Args& args) {
     po::options_description options("Options");
     add_format_option(options);
     po::options_description arguments;
@@ -18,9 +19,13 @@ int cmd_show(Context& ctx, const Args& args) {
                                "Show a revision (or 'current', 'head', 'heads', a label) in full.",
                                options, arguments, positional);
     if (!vm) {
-        return kExitOk;
+        return std::nullopt;
     }
-    const auto rev = (*vm)["rev"].as<std::string>();
+    return ShowOptions{(*vm)["rev"].as<std::string>(), json_format(*vm)};
+}
+
+int run_show(Context& ctx, const ShowOptions& options) {
+    const std::string& rev = options.rev;
     const RevisionGraph& graph = ctx.graph();
     std::vector<Rev> revs;
     if (rev == "current") {
@@ -29,7 +34,7 @@ int cmd_show(Context& ctx, const Args& args) {
         revs = with_target(graph, rev, [&] { return graph.get_revisions(rev); });
     }
     const AppliedInfo info = ctx.applied_info();
-    if (json_format(*vm)) {
+    if (options.json) {
         std::vector<std::string> items;
         for (const Rev r : revs) {
             items.push_back(revision_json(graph, r, &info));

@@ -2,6 +2,7 @@
 #include <ostream>
 
 #include "commands/commands.hpp"
+#include "commands/options.hpp"
 #include "exec/executor.hpp"
 #include "util/text.hpp"
 
@@ -18,7 +19,7 @@ std::string list(const RevisionGraph& graph, const std::vector<Rev>& revs) {
 }
 }  // namespace
 
-int cmd_stamp(Context& ctx, const Args& args) {
+std::optional<StampOptions> parse_stamp(Context& ctx, const Args& args) {
     po::options_description options("Options");
     po::options_description arguments;
     arguments.add_options()("rev", po::value<std::vector<std::string>>()->required(), "targets");
@@ -33,15 +34,20 @@ int cmd_stamp(Context& ctx, const Args& args) {
         "Record the database as being at the given revision(s) without running any migration.",
         options, arguments, positional);
     if (!vm) {
-        return kExitOk;
+        return std::nullopt;
     }
-    const auto targets = (*vm)["rev"].as<std::vector<std::string>>();
-    const bool purge = (*vm)["purge"].as<bool>();
-    for (const auto& t : targets) {
+    StampOptions o{(*vm)["rev"].as<std::vector<std::string>>(), (*vm)["purge"].as<bool>()};
+    for (const auto& t : o.targets) {
         if (t.find(':') != std::string::npos) {
             throw UsageError("Range revision not allowed: '" + t + "'");
         }
     }
+    return o;
+}
+
+int run_stamp(Context& ctx, const StampOptions& options) {
+    const auto& targets = options.targets;
+    const bool purge = options.purge;
     const RevisionGraph& graph = ctx.graph();
     const VersionState before =
         purge ? VersionState{RevSet(graph.size(), 0), {}} : ctx.state(ctx.read());

@@ -2,6 +2,7 @@
 #include <ostream>
 
 #include "commands/commands.hpp"
+#include "commands/options.hpp"
 #include "commands/run_plan.hpp"
 #include "exec/offline_sql.hpp"
 #include "plan/target.hpp"
@@ -9,7 +10,7 @@
 namespace runner {
 namespace po = boost::program_options;
 
-int cmd_upgrade(Context& ctx, const Args& args) {
+std::optional<PlanOptions> parse_upgrade(Context& ctx, const Args& args) {
     const po::options_description options = plan_options();
     po::options_description arguments;
     arguments.add_options()("target", po::value<std::string>()->required(), "target");
@@ -22,16 +23,19 @@ int cmd_upgrade(Context& ctx, const Args& args) {
         "own transaction. TARGET: head, heads, REV (or a unique prefix), LABEL@head, +N, REV+N.",
         options, arguments, positional);
     if (!vm) {
-        return kExitOk;
+        return std::nullopt;
     }
-    const auto target = (*vm)["target"].as<std::string>();
-    const bool json = json_format(*vm);
-    const bool atomic = (*vm)["atomic"].as<bool>();
-    apply_plan_options(ctx, *vm);
+    return read_plan_options(*vm);
+}
+
+int run_upgrade(Context& ctx, const PlanOptions& options) {
+    const std::string& target = options.target;
+    const bool atomic = options.atomic;
+    PlanRequest request = plan_request(ctx, Direction::kUpgrade, options);
     const RevisionGraph& graph = ctx.graph();
     // An Alembic database runner has not adopted: its migrations would run again.
     ctx.set_alembic_policy(Context::AlembicPolicy::kRefuse);
-    if ((*vm)["sql"].as<bool>()) {
+    if (options.sql) {
         VersionState from;
         std::string to = target;
         if (const auto range = parse_range(target)) {
@@ -56,9 +60,6 @@ int cmd_upgrade(Context& ctx, const Args& args) {
     const auto loaded = ctx.load(ctx.read());
     const auto steps =
         with_target(graph, target, [&] { return plan_upgrade(graph, loaded.state, target); });
-    PlanRequest request{Direction::kUpgrade,        target, atomic, (*vm)["backup"].as<bool>(),
-                        (*vm)["resume"].as<bool>(), json};
-    request.allow_drift = (*vm)["allow-drift"].as<bool>();
     return run_plan(ctx, loaded, steps, request);
 }
 
