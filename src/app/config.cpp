@@ -47,7 +47,7 @@ Settings resolve_settings(const Overrides& overrides, const char* database_url_e
         }
         po::options_description keys;
         for (const std::string prefix : {"", "runner."}) {
-            for (const char* key : {"db", "dir", "version_table", "create"}) {
+            for (const char* key : {"db", "dir", "version_table", "create", "schema_file"}) {
                 keys.add_options()((prefix + key).c_str(), po::value<std::string>());
             }
         }
@@ -55,8 +55,10 @@ Settings resolve_settings(const Overrides& overrides, const char* database_url_e
         try {
             po::store(po::parse_config_file(in, keys), vm);
         } catch (const po::error& e) {
-            throw Error(file + ": " + e.what() +
-                        " (known keys: db, dir, version_table, create; optionally under [runner])");
+            throw Error(
+                file + ": " + e.what() +
+                " (known keys: db, dir, version_table, create, schema_file; optionally under "
+                "[runner])");
         }
         const std::string base = fs::path(file).parent_path().string();
         const auto get = [&vm](const char* key) -> std::optional<std::string> {
@@ -72,6 +74,15 @@ Settings resolve_settings(const Overrides& overrides, const char* database_url_e
         }
         if (const auto v = get("dir")) {
             s.dir = relative_to(base, *v);
+        }
+        s.schema_file = relative_to(base, "schema.sql");
+        s.schema_file_origin = "the default schema.sql beside " + file;
+        if (const auto v = get("schema_file")) {
+            if (v->empty()) {
+                throw Error(file + ": schema_file is empty; name the desired schema's SQL file");
+            }
+            s.schema_file = relative_to(base, *v);
+            s.schema_file_origin = "schema_file in " + file;
         }
         if (const auto v = get("version_table")) {
             s.version_table = *v;

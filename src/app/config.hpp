@@ -12,6 +12,11 @@ struct Settings {
     std::string version_table = "runner_version";
     int lock_timeout_seconds = 60;
     bool create = true;  // false: commands that write refuse a missing database file
+    // The desired schema (diff, revision --autogenerate): `schema_file =` in the config file
+    // (relative to it), else schema.sql beside the config file (the working directory without
+    // one). A command's --schema-file replaces both.
+    std::string schema_file = "schema.sql";
+    std::string schema_file_origin = "the default schema.sql";  // where it came from, for errors
 };
 
 struct Overrides {
