@@ -2,44 +2,32 @@
 // schema.sql beside the config file), what it builds, and the errors a user sees for it.
 #include "exec/desired_schema.hpp"
 
-#include <unistd.h>
-
 #include <boost/test/unit_test.hpp>
 
 #include <filesystem>
-#include <fstream>
 #include <string>
 
 #include "app/config.hpp"
 #include "db/sqlite/open_sqlite.hpp"
 #include "schema/render.hpp"
+#include "support.hpp"
 
-namespace runner {
+namespace runner::integration {
 namespace {
 
 namespace fs = std::filesystem;
 
-// A fresh folder, removed with its contents at the end of the test.
+// A fresh folder with files written into it.
 class Folder {
   public:
-    Folder() {
-        std::string pattern = (fs::temp_directory_path() / "runner-desired-XXXXXX").string();
-        path_ = ::mkdtemp(pattern.data());
-    }
-    ~Folder() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
     std::string write(const std::string& name, const std::string& text) const {
-        const fs::path p = path_ / name;
-        fs::create_directories(p.parent_path());
-        std::ofstream(p, std::ios::binary) << text;
-        return p.string();
+        write_file(tmp_ / name, text);
+        return tmp_ / name;
     }
-    std::string path(const std::string& name) const { return (path_ / name).string(); }
+    std::string path(const std::string& name) const { return tmp_ / name; }
 
   private:
-    fs::path path_;
+    TempDir tmp_;
 };
 
 Schema load(const SchemaFile& file) {
@@ -135,7 +123,7 @@ BOOST_AUTO_TEST_CASE(without_a_config_file_the_schema_file_is_schema_sql_here) {
     Overrides overrides;
     const std::string cwd = fs::current_path().string();
     Folder dir;
-    fs::current_path(dir.path(""));
+    fs::current_path(dir.path("."));
     const Settings s = resolve_settings(overrides, nullptr);
     fs::current_path(cwd);
     BOOST_TEST(s.schema_file == "schema.sql");
@@ -171,4 +159,4 @@ BOOST_AUTO_TEST_CASE(an_empty_schema_file_setting_is_refused) {
 }
 
 }  // namespace
-}  // namespace runner
+}  // namespace runner::integration
