@@ -8,23 +8,12 @@
 #include "plan/target.hpp"
 
 namespace runner {
-namespace po = boost::program_options;
 
 std::optional<PlanOptions> parse_downgrade(Context& ctx, const Args& args) {
-    const po::options_description options = plan_options();
-    po::options_description arguments;
-    arguments.add_options()("target", po::value<std::string>()->required(), "target");
-    po::positional_options_description positional;
-    positional.add("target", 1);
-    const auto vm = parse_args(
+    return parse_plan_command(
         ctx, args, "downgrade [--sql] [--atomic] [--backup] [--resume] [--format json] TARGET",
         "Revert applied migrations above the target, newest first, each in its own transaction.\n"
-        "TARGET: -N, REV (or a unique prefix), base, LABEL@base, LABEL@-N, REV-N.",
-        options, arguments, positional);
-    if (!vm) {
-        return std::nullopt;
-    }
-    return read_plan_options(*vm);
+        "TARGET: -N, REV (or a unique prefix), base, LABEL@base, LABEL@-N, REV-N.");
 }
 
 int run_downgrade(Context& ctx, const PlanOptions& options) {

@@ -49,6 +49,8 @@ std::string plan_json(const RevisionGraph& graph, const std::string& command,
     return out.str();
 }
 
+namespace {
+
 boost::program_options::options_description plan_options() {
     namespace po = boost::program_options;
     po::options_description options("Options");
@@ -78,6 +80,23 @@ PlanOptions read_plan_options(const boost::program_options::variables_map& vm) {
     o.allow_drift = vm["allow-drift"].as<bool>();
     o.no_create = vm["no-create"].as<bool>();
     return o;
+}
+
+}  // namespace
+
+std::optional<PlanOptions> parse_plan_command(Context& ctx, const Args& args, const char* usage,
+                                              const char* description) {
+    namespace po = boost::program_options;
+    po::options_description arguments;
+    arguments.add_options()("target", po::value<std::string>()->required(), "target");
+    po::positional_options_description positional;
+    positional.add("target", 1);
+    const auto vm =
+        parse_args(ctx, args, usage, description, plan_options(), arguments, positional);
+    if (!vm) {
+        return std::nullopt;
+    }
+    return read_plan_options(*vm);
 }
 
 PlanRequest plan_request(Context& ctx, Direction direction, const PlanOptions& options) {

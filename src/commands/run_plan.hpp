@@ -22,12 +22,10 @@ struct PlanRequest {
     bool allow_drift = false;  // run although applied migrations were edited; logged
 };
 
-// The options upgrade and downgrade share: --sql, --atomic, --backup, --resume, --format,
-// --allow-drift, --no-create.
-boost::program_options::options_description plan_options();
-
-// What plan_options() and the TARGET argument gave.
-PlanOptions read_plan_options(const boost::program_options::variables_map& vm);
+// Parses upgrade's or downgrade's arguments: TARGET and the options they share (--sql,
+// --atomic, --backup, --resume, --format, --allow-drift, --no-create).
+std::optional<PlanOptions> parse_plan_command(Context& ctx, const Args& args, const char* usage,
+                                              const char* description);
 
 // The PlanRequest for running `options` in `direction`; applies --no-create to the context.
 PlanRequest plan_request(Context& ctx, Direction direction, const PlanOptions& options);

@@ -8,24 +8,13 @@
 #include "plan/target.hpp"
 
 namespace runner {
-namespace po = boost::program_options;
 
 std::optional<PlanOptions> parse_upgrade(Context& ctx, const Args& args) {
-    const po::options_description options = plan_options();
-    po::options_description arguments;
-    arguments.add_options()("target", po::value<std::string>()->required(), "target");
-    po::positional_options_description positional;
-    positional.add("target", 1);
-    const auto vm = parse_args(
+    return parse_plan_command(
         ctx, args, "upgrade [--sql] [--atomic] [--backup] [--resume] [--format json] TARGET",
         "Apply every migration the target needs that the database lacks, oldest first, each in "
         "its\n"
-        "own transaction. TARGET: head, heads, REV (or a unique prefix), LABEL@head, +N, REV+N.",
-        options, arguments, positional);
-    if (!vm) {
-        return std::nullopt;
-    }
-    return read_plan_options(*vm);
+        "own transaction. TARGET: head, heads, REV (or a unique prefix), LABEL@head, +N, REV+N.");
 }
 
 int run_upgrade(Context& ctx, const PlanOptions& options) {

@@ -34,26 +34,6 @@ std::string integrity(const std::string& db) {
     return rows.empty() ? "" : rows.front();
 }
 
-// Holds a lock on the database from this test process until destroyed.
-class LockHolder {
-  public:
-    LockHolder(const std::string& path, const char* begin) {
-        if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK ||
-            sqlite3_exec(db_, begin, nullptr, nullptr, nullptr) != SQLITE_OK) {
-            throw std::runtime_error("cannot lock " + path + ": " + sqlite3_errmsg(db_));
-        }
-    }
-    ~LockHolder() {
-        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-        sqlite3_close(db_);
-    }
-    LockHolder(const LockHolder&) = delete;
-    LockHolder& operator=(const LockHolder&) = delete;
-
-  private:
-    sqlite3* db_ = nullptr;
-};
-
 // A database of several thousand pages, more than one backup step of the old code copies.
 void write_big_database(const Project& p) {
     p.write_chain({"r1"});

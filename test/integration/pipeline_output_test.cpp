@@ -37,26 +37,6 @@ std::string one_json_document_problem(const std::string& text) {
     return r.exit_code == 0 ? "" : r.err;
 }
 
-// A connection of this test process that holds a lock on the database until destroyed.
-class LockHolder {
-  public:
-    LockHolder(const std::string& path, const char* begin) {
-        if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK ||
-            sqlite3_exec(db_, begin, nullptr, nullptr, nullptr) != SQLITE_OK) {
-            throw std::runtime_error("cannot lock " + path + ": " + sqlite3_errmsg(db_));
-        }
-    }
-    ~LockHolder() {
-        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-        sqlite3_close(db_);
-    }
-    LockHolder(const LockHolder&) = delete;
-    LockHolder& operator=(const LockHolder&) = delete;
-
-  private:
-    sqlite3* db_ = nullptr;
-};
-
 // r1 <- r2a, r1 <- r2b: two heads.
 void write_two_heads(const Project& p) {
     write_migration(p.dir(), "0001_one", "r1", {}, "CREATE TABLE one (x);", "DROP TABLE one;");

@@ -408,6 +408,20 @@ RunResult run_runner(const std::vector<std::string>& args, const std::string& cw
     return run_process(runner_options(args, cwd, env));
 }
 
+LockHolder::LockHolder(const std::string& path, const char* begin) {
+    if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK ||
+        sqlite3_exec(db_, begin, nullptr, nullptr, nullptr) != SQLITE_OK) {
+        const std::string message = sqlite3_errmsg(db_);
+        sqlite3_close(db_);
+        throw std::runtime_error("cannot lock " + path + ": " + message);
+    }
+}
+
+LockHolder::~LockHolder() {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close(db_);
+}
+
 std::vector<std::string> query_column(const std::string& db_path, const std::string& sql) {
     if (!file_exists(db_path)) {
         throw std::runtime_error("no database file " + db_path);

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+struct sqlite3;
+
 namespace runner::integration {
 
 // A fresh directory under $TMPDIR (or /tmp), removed with everything in it on destruction.
@@ -129,6 +131,19 @@ RunResult run_runner(const std::vector<std::string>& args, const std::string& cw
                      const EnvOverrides& env = {});
 
 // The first column of every row of sql, run on a read-only connection; NULL reads as "NULL".
+// A connection of this test process that holds a lock on the database until destroyed;
+// `begin` is the statement that takes it ("BEGIN IMMEDIATE", "BEGIN EXCLUSIVE").
+class LockHolder {
+  public:
+    LockHolder(const std::string& path, const char* begin);
+    ~LockHolder();
+    LockHolder(const LockHolder&) = delete;
+    LockHolder& operator=(const LockHolder&) = delete;
+
+  private:
+    ::sqlite3* db_ = nullptr;
+};
+
 std::vector<std::string> query_column(const std::string& db_path, const std::string& sql);
 // Runs sql (any number of statements) on a read-write connection. Throws on error.
 void exec_sql(const std::string& db_path, const std::string& sql);
