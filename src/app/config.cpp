@@ -41,6 +41,11 @@ Settings resolve_settings(const Overrides& overrides, const char* database_url_e
     const bool explicit_file = overrides.config_file.has_value();
     boost::system::error_code ec;
     if (fs::exists(file, ec)) {
+        if (fs::is_directory(file, ec)) {
+            throw Error("config file " + file +
+                        " is a directory; -c/--config names a file such as runner.ini (the "
+                        "migrations directory is --dir)");
+        }
         std::ifstream in(file);
         if (!in) {
             throw Error("cannot read config file " + file);
