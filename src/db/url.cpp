@@ -137,6 +137,11 @@ std::string mask_secrets(const std::string& url) {
     if (const auto q = out.find('?'); q != std::string::npos) {
         mask_query(out, q + 1);
     }
+    // SQLite ignores a URL's fragment, but a password put there is still a password.
+    if (const auto h = out.find('#', scheme_end == std::string::npos ? out.size() : scheme_end);
+        h != std::string::npos) {
+        mask_query(out, h + 1);
+    }
     if (scheme_end == std::string::npos) {
         mask_keywords(out);  // "host=db password=secret": libpq keyword/value strings
     }

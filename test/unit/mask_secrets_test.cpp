@@ -63,6 +63,9 @@ const std::vector<Shape> kShapes = {
     {"host=h PASSWORD=qx27hunter", "qx27hunter", "host=h"},
     {"dbname=d sslpassword=qx28hunter", "qx28hunter", "dbname=d"},
     {"password=qx29hunter", "qx29hunter", "password="},
+    // A fragment is not a query, but a password put there is still a password.
+    {"sqlite:///app.db#password=qx30hunter", "qx30hunter", "sqlite:///app.db#password="},
+    {"sqlite:///app.db?mode=ro#key=qx31hunter", "qx31hunter", "mode=ro"},
 };
 
 }  // namespace
