@@ -72,6 +72,11 @@ std::unique_ptr<Database> Context::open(OpenMode mode) {
                     settings().create && !forbid_create_});
 }
 
+std::unique_ptr<Database> Context::open_scratch() {
+    const Connection* like = settings().db_url.empty() ? nullptr : &read().connection();
+    return open_scratch_database(like, settings().version_table);
+}
+
 Database& Context::reader() {
     Database& d = read();
     if (!d.exists() && !said_missing_) {

@@ -47,6 +47,10 @@ class Context {
     // For commands that only read: read(), saying once on stderr when there is no database file
     // at all (nothing is applied there; a mistyped path?).
     Database& reader();
+    // An empty scratch database in memory of the configured database's backend (SQLite when no
+    // database is configured), with runner's bookkeeping; the configured database is only opened
+    // read-only to learn its backend.
+    std::unique_ptr<Database> open_scratch();
     // For this command only, as --no-create.
     void forbid_create() { forbid_create_ = true; }
     // What the database records, checked against the files: a revision no file declares is an

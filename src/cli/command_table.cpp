@@ -23,6 +23,8 @@ const std::vector<Command>& all_commands() {
         {"show", "Show one revision in detail", command<ShowOptions, parse_show, run_show>},
         {"check", "Exit 0 at the heads; 3 pending, 4 edited migrations (drift), 5 failed part-way",
          command<CheckOptions, parse_check, run_check>},
+        {"schema", "Print the schema the migrations produce (or --live: the database's) as SQL",
+         command<SchemaOptions, parse_schema, run_schema>},
         {"rebless", "Accept edits to applied migrations, with a reason kept in the audit log",
          command<ReblessOptions, parse_rebless, run_rebless>},
         {"resolve", "Mark a non-transactional migration that stopped part-way as finished",

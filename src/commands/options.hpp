@@ -92,6 +92,15 @@ struct CheckOptions {
 std::optional<CheckOptions> parse_check(Context& ctx, const Args& args);
 int run_check(Context& ctx, const CheckOptions& options);
 
+// schema [REV] | schema --live.
+struct SchemaOptions {
+    std::string revision = "heads";
+    bool live = false;
+    bool json = false;
+};
+std::optional<SchemaOptions> parse_schema(Context& ctx, const Args& args);
+int run_schema(Context& ctx, const SchemaOptions& options);
+
 struct ReblessOptions {
     std::vector<std::string> revisions;
     std::string reason;

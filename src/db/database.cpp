@@ -19,4 +19,10 @@ std::unique_ptr<Database> open_database(const std::string& url, OpenMode mode,
     return std::make_unique<Database>(open_connection(url, mode, options), options.version_table);
 }
 
+std::unique_ptr<Database> open_scratch_database(const Connection* like,
+                                                const std::string& version_table) {
+    auto connection = like != nullptr ? like->open_scratch() : open_default_scratch(version_table);
+    return std::make_unique<Database>(std::move(connection), version_table);
+}
+
 }  // namespace runner

@@ -39,4 +39,10 @@ class Database {
 std::unique_ptr<Database> open_database(const std::string& url, OpenMode mode,
                                         const OpenOptions& options);
 
+// An empty scratch database in memory with runner's bookkeeping for `version_table`: of the same
+// backend as `like` (Connection::open_scratch), or of the default backend when `like` is null.
+// It never touches `like`'s data and disappears when destroyed.
+std::unique_ptr<Database> open_scratch_database(const Connection* like,
+                                                const std::string& version_table);
+
 }  // namespace runner

@@ -108,4 +108,8 @@ std::unique_ptr<Connection> open_connection(const std::string& url, OpenMode mod
     return open(url, shown, mode, options);
 }
 
+std::unique_ptr<Connection> open_default_scratch(const std::string& version_table) {
+    return open_sqlite_scratch(version_table);
+}
+
 }  // namespace runner

@@ -20,6 +20,10 @@ using BackendOpener = std::unique_ptr<Connection> (*)(const std::string& url,
 std::unique_ptr<Connection> open_connection(const std::string& url, OpenMode mode,
                                             const OpenOptions& options);
 
+// An empty, private, in-memory database of the default backend (SQLite), for commands that need
+// a scratch database when no database is configured (Connection::open_scratch otherwise).
+std::unique_ptr<Connection> open_default_scratch(const std::string& version_table);
+
 // Replaces every secret in a database URL or connection string with "***": the password in
 // scheme://user:password@host, secret query parameters (?password=, ?sslpassword=, ?token=,
 // ...) and libpq keyword/value `password=...`. Every message that shows a URL uses it.
