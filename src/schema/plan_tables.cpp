@@ -258,7 +258,55 @@ bool sql_mentions(std::string_view sql, std::string_view name) {
     return false;
 }
 
+namespace {
+
+// Refuses hints that contradict each other or the desired schema `to`: a name renamed twice,
+// two names renamed to one, or an old name `to` still has (then it was not renamed).
+void check_hints_against(const Schema& to, const std::vector<RenameHint>& hints) {
+    const auto text = [](const RenameHint& h) {
+        return "--rename " + (h.column.empty() ? h.table : h.table + "." + h.column) + "=" +
+               h.new_name;
+    };
+    for (std::size_t k = 0; k < hints.size(); ++k) {
+        const RenameHint& h = hints[k];
+        for (std::size_t j = 0; j < k; ++j) {
+            const RenameHint& e = hints[j];
+            const bool same_kind = e.column.empty() == h.column.empty();
+            if (same_kind && same_name(e.table, h.table) && same_name(e.column, h.column)) {
+                throw Error(text(h) + ": " +
+                            (h.column.empty() ? h.table : h.table + "." + h.column) +
+                            " is already renamed (" + text(e) + ")");
+            }
+            if (same_kind && same_name(e.new_name, h.new_name) &&
+                (h.column.empty() || same_name(e.table, h.table))) {
+                throw Error(text(h) + ": " + h.new_name + " is already the new name of " +
+                            (e.column.empty() ? e.table : e.table + "." + e.column) + " (" +
+                            text(e) + ")");
+            }
+        }
+        if (h.column.empty()) {
+            if (find_table(to, h.table)) {
+                throw Error(text(h) + ": the desired schema still has table " +
+                            quote_name(h.table) + ", so it was not renamed (leave out --rename " +
+                            "to add " + quote_name(h.new_name) + " as a new table)");
+            }
+            continue;
+        }
+        const std::string target = new_table_name(hints, h.table);
+        const TableDef* in_to = find_table(to, target);
+        if (in_to && find_column(*in_to, h.column)) {
+            throw Error(text(h) + ": the desired table " + quote_name(target) +
+                        " still has column " + quote_name(h.column) +
+                        ", so it was not renamed (leave out --rename to add " +
+                        quote_name(h.new_name) + " as a new column)");
+        }
+    }
+}
+
+}  // namespace
+
 Schema apply_renames(const Schema& from, const Schema& to, const std::vector<RenameHint>& hints) {
+    check_hints_against(to, hints);
     Schema s = from;
     for (const RenameHint& h : hints) {
         TableDef* t = find_mutable(s, h.table);
