@@ -181,6 +181,22 @@ Header checked_header(const std::string& text, const std::string& path, const Te
     return h;
 }
 
+// The lines of `text` before `body_line` (all of it when 0), a blank line, then `body`.
+std::string with_body(const std::string& text, int body_line, const std::string& body) {
+    std::string header;
+    std::size_t at = 0;
+    for (int line = 1; at < text.size() && (body_line == 0 || line < body_line); ++line) {
+        const std::size_t nl = text.find('\n', at);
+        const std::size_t end = nl == std::string::npos ? text.size() : nl + 1;
+        header.append(text, at, end - at);
+        at = end;
+    }
+    while (!header.empty() && (header.back() == '\n' || header.back() == '\r')) {
+        header.pop_back();
+    }
+    return header + "\n\n" + body;
+}
+
 }  // namespace
 
 NewRevision plan_revision(const RevisionGraph& graph, const RevisionRequest& request,
@@ -270,7 +286,8 @@ NewRevision plan_merge(const RevisionGraph& graph, const MergeRequest& request,
 }
 
 Draft draft_files(const RevisionGraph& graph, const NewRevision& revision, const Template& up,
-                  const Template& down, const std::string& create_date, const std::string& dir) {
+                  const Template& down, const std::string& create_date, const std::string& dir,
+                  const GeneratedBodies* bodies) {
     std::vector<std::string> names;
     std::vector<Migration> all;
     for (Rev r = 0; r < graph.size(); ++r) {
@@ -290,8 +307,14 @@ Draft draft_files(const RevisionGraph& graph, const NewRevision& revision, const
     values.depends_on = join(revision.depends_on, ", ");
     d.up_text = render_template(up.text, values, up.origin);
     d.down_text = render_template(down.text, values, down.origin);
-    const Header uh = checked_header(d.up_text, d.up_path, up, revision);
-    const Header dh = checked_header(d.down_text, d.down_path, down, revision);
+    Header uh = checked_header(d.up_text, d.up_path, up, revision);
+    Header dh = checked_header(d.down_text, d.down_path, down, revision);
+    if (bodies != nullptr) {
+        d.up_text = with_body(d.up_text, uh.body_line, bodies->up);
+        d.down_text = with_body(d.down_text, dh.body_line, bodies->down);
+        uh = checked_header(d.up_text, d.up_path, up, revision);
+        dh = checked_header(d.down_text, d.down_path, down, revision);
+    }
 
     all.push_back(migration_from_headers(uh, dh, d.up_path, d.down_path));
     try {

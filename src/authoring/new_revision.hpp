@@ -65,10 +65,19 @@ struct Draft {
     std::vector<std::string> heads_after;  // sorted
 };
 
+// SQL written by runner (autogenerate) for the two files, in place of what the templates hold
+// below their headers.
+struct GeneratedBodies {
+    std::string up;
+    std::string down;
+};
+
 // Renders both templates for `revision` and checks the result the way the loader will: each
 // header must parse and declare exactly the planned values, and the graph with the new
-// migration must be valid. Throws Error otherwise.
+// migration must be valid. Throws Error otherwise. With `bodies`, each file is the template's
+// header followed by its generated body.
 Draft draft_files(const RevisionGraph& graph, const NewRevision& revision, const Template& up,
-                  const Template& down, const std::string& create_date, const std::string& dir);
+                  const Template& down, const std::string& create_date, const std::string& dir,
+                  const GeneratedBodies* bodies = nullptr);
 
 }  // namespace runner

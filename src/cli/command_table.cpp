@@ -39,6 +39,9 @@ const std::vector<Command>& all_commands() {
          command<RevisionOptions, parse_revision, run_revision>},
         {"merge", "Write a migration that joins two or more heads",
          command<MergeOptions, parse_merge, run_merge>},
+        {"diff",
+         "Compare schema.sql with the migrations' schema; print the SQL (exit 3 if they differ)",
+         command<DiffOptions, parse_diff, run_diff>},
         {"graph", "Print the revision graph as dot, mermaid or json",
          command<GraphOptions, parse_graph, run_graph>},
     };

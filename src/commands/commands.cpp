@@ -80,6 +80,13 @@ bool json_format(const po::variables_map& vm) {
     return parse_format(vm["format"].as<std::string>());
 }
 
+SchemaFile schema_file_for(Context& ctx, const std::optional<std::string>& option) {
+    if (option) {
+        return {*option, "--schema-file"};
+    }
+    return {ctx.settings().schema_file, ctx.settings().schema_file_origin};
+}
+
 std::string multiple_heads_message(const RevisionGraph& graph,
                                    const std::vector<std::string>& heads,
                                    std::string_view argument) {

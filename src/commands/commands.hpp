@@ -11,6 +11,7 @@
 
 #include "app/context.hpp"
 #include "commands/options.hpp"
+#include "exec/desired_schema.hpp"
 #include "present/format.hpp"
 
 namespace runner {
@@ -37,6 +38,10 @@ void add_format_option(boost::program_options::options_description& options,
                        const char* help = "text or json");
 // Whether add_format_option's --format says json (parse_format of its value).
 bool json_format(const boost::program_options::variables_map& vm);
+
+// The desired schema file: --schema-file when given, else the settings' (schema_file =, or
+// schema.sql beside the config file), with where its name came from.
+SchemaFile schema_file_for(Context& ctx, const std::optional<std::string>& option);
 
 std::string multiple_heads_message(const RevisionGraph& graph,
                                    const std::vector<std::string>& heads,

@@ -10,6 +10,7 @@
 
 #include "app/context.hpp"
 #include "present/graph_render.hpp"
+#include "schema/migration_plan.hpp"
 
 namespace runner {
 
@@ -141,6 +142,10 @@ struct RevisionOptions {
     bool splice = false;
     std::vector<std::string> branch_labels;
     std::vector<std::string> depends_on;
+    // --autogenerate: the SQL that turns the migrations' schema into the schema file's.
+    bool autogenerate = false;
+    std::vector<RenameHint> renames;         // --rename OLD=NEW (only with --autogenerate)
+    std::optional<std::string> schema_file;  // --schema-file (only with --autogenerate)
 };
 std::optional<RevisionOptions> parse_revision(Context& ctx, const Args& args);
 int run_revision(Context& ctx, const RevisionOptions& options);
@@ -154,6 +159,14 @@ struct MergeOptions {
 };
 std::optional<MergeOptions> parse_merge(Context& ctx, const Args& args);
 int run_merge(Context& ctx, const MergeOptions& options);
+
+// diff: the schema file against the migrations' schema at the heads.
+struct DiffOptions {
+    bool json = false;
+    std::optional<std::string> schema_file;
+};
+std::optional<DiffOptions> parse_diff(Context& ctx, const Args& args);
+int run_diff(Context& ctx, const DiffOptions& options);
 
 struct GraphOptions {
     GraphFormat format = GraphFormat::kDot;

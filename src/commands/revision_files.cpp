@@ -27,14 +27,15 @@ Template load_template(const std::string& dir, const char* name, std::string_vie
 
 }  // namespace
 
-void write_revision_files(Context& ctx, const RevisionGraph& graph, const NewRevision& revision) {
+void write_revision_files(Context& ctx, const RevisionGraph& graph, const NewRevision& revision,
+                          const GeneratedBodies* bodies) {
     const std::string& dir = ctx.settings().dir;
     const Template up =
         load_template(dir, kUpTemplateFile, kDefaultUpTemplate, "the built-in up template");
     const Template down =
         load_template(dir, kDownTemplateFile, kDefaultDownTemplate, "the built-in down template");
     const Draft draft =
-        draft_files(graph, revision, up, down, format_create_date(std::time(nullptr)), dir);
+        draft_files(graph, revision, up, down, format_create_date(std::time(nullptr)), dir, bodies);
     const bool has_manifest = read_heads_manifest(dir).has_value();
 
     create_files({{draft.up_path, draft.up_text}, {draft.down_path, draft.down_text}});

@@ -14,7 +14,7 @@ namespace runner {
 
 Schema load_schema_file(Connection& scratch, const SchemaFile& file,
                         const std::vector<std::string>& excluded_tables) {
-    const std::string named = printable(file.path) + " (" + file.origin + ")";
+    const std::string named = file.path + " (" + file.origin + ")";
     boost::system::error_code ec;
     if (boost::filesystem::is_directory(file.path, ec)) {
         throw Error("cannot read the schema file " + named + ": it is a directory");
@@ -28,7 +28,7 @@ Schema load_schema_file(Connection& scratch, const SchemaFile& file,
     if (!text) {
         throw Error("no schema file " + named +
                     ": write the desired schema there as CREATE statements ('runner schema > " +
-                    printable(file.path) +
+                    file.path +
                     "' starts one from the migrations), or name one "
                     "with --schema-file FILE or schema_file = in runner.ini");
     }

@@ -293,6 +293,7 @@ HeaderScan scan_header(std::string_view text, bool at_eof, const std::string& pa
         }
     }
     scan.complete = true;
+    h.body_line = first_body_line;
     const int where = first_body_line != 0 ? first_body_line : std::max(line_no, 1);
     if (h.revision_line == 0 && h.down_revision_line == 0 && seen_at == decltype(seen_at){}) {
         throw HeaderError(path, where,

@@ -21,6 +21,7 @@ struct Header {
     int depends_on_line = 0;
     int branch_labels_line = 0;
     int lint_ignore_line = 0;
+    int body_line = 0;  // the first line after the header; 0 when the file is all header
 };
 
 // One migration: the up/down pair, keyed by revision. Only headers are read when loading.
