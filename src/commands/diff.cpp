@@ -63,7 +63,7 @@ int run_diff(Context& ctx, const DiffOptions& o) {
         ctx.err() << agreement_line(file.path, heads) << "\n";
     } else {
         // Byte for byte: string literals in the schema may hold any character.
-        ctx.raw_out() << change.plan.up.sql;
+        ctx.raw_out() << change.plan.up.sql << std::flush;  // before the line on stderr
         ctx.err() << difference_line(file.path, heads, change.differences.size()) << "\n";
     }
     return code;
