@@ -41,6 +41,10 @@ class ForeignKeyGuard {
     };
     // Violations in the current state, at most `limit` of them.
     virtual std::vector<ForeignKeyViolation> violations(int limit, Scope scope) = 0;
+    // Gives `earlier` (violations found before the scripts the last violations() call looked
+    // at) the names those scripts' table renames gave their tables and parents, and sorts it:
+    // a violation that existed before a rename is the same violation after it.
+    virtual void follow_renames(std::vector<ForeignKeyViolation>& earlier) const = 0;
 };
 
 // A consistent copy of the whole database, taken while others may write.

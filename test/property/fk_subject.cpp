@@ -58,6 +58,7 @@ struct Plain {
 
 struct FkSubject::Impl {
     std::unique_ptr<Database> db;
+    std::vector<ForeignKeyViolation> baseline;
     Connection& connection() { return db->connection(); }
     ForeignKeyGuard& guard() {
         ForeignKeyGuard* g = connection().foreign_keys();
@@ -68,11 +69,21 @@ struct FkSubject::Impl {
     }
 };
 
-FkSubject::FkSubject(const std::string& path) : impl_(new Impl{open(path, OpenMode::kReadWrite)}) {}
+FkSubject::FkSubject(const std::string& path)
+    : impl_(new Impl{open(path, OpenMode::kReadWrite), {}}) {}
 FkSubject::~FkSubject() = default;
 
 Violations FkSubject::full_check() {
     return as_set(impl_->guard().violations(kNoLimit, ForeignKeyGuard::Scope::kAll));
+}
+
+Violations FkSubject::start_run() {
+    impl_->baseline = impl_->guard().violations(kNoLimit, ForeignKeyGuard::Scope::kAll);
+    return as_set(impl_->baseline);
+}
+
+Violations FkSubject::baseline() const {
+    return as_set(impl_->baseline);
 }
 
 bool FkSubject::run_script(const std::string& sql, std::string& error) {
@@ -89,7 +100,15 @@ bool FkSubject::run_script(const std::string& sql, std::string& error) {
 }
 
 Violations FkSubject::changed_check() {
-    return as_set(impl_->guard().violations(kNoLimit, ForeignKeyGuard::Scope::kChanged));
+    auto found = impl_->guard().violations(kNoLimit, ForeignKeyGuard::Scope::kChanged);
+    impl_->guard().follow_renames(impl_->baseline);
+    return as_set(found);
+}
+
+Violations FkSubject::full_step_check() {
+    auto found = impl_->guard().violations(kNoLimit, ForeignKeyGuard::Scope::kAll);
+    impl_->guard().follow_renames(impl_->baseline);
+    return as_set(found);
 }
 
 void FkSubject::commit() {

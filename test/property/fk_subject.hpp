@@ -23,14 +23,22 @@ class FkSubject {
     FkSubject(const FkSubject&) = delete;
     FkSubject& operator=(const FkSubject&) = delete;
 
-    // The full check on this connection (what the executor takes as the run's baseline).
+    // The full check on this connection.
     Violations full_check();
+    // The full check, kept as the run's baseline (as the executor keeps it).
+    Violations start_run();
+    // The baseline, with the names the table renames of the scripts checked since gave it.
+    Violations baseline() const;
     // BEGIN, runs `sql` as a migration's script; on success returns true (the transaction
     // stays open for changed_check and commit). A failing statement rolls back and returns
     // false with the database's message in `error`; the run then ends, as the executor's does.
     bool run_script(const std::string& sql, std::string& error);
-    // The incremental check: violations where the script can have made new ones.
+    // The incremental check: violations where the script can have made new ones. The baseline
+    // then follows the script's table renames, as the executor's does.
     Violations changed_check();
+    // The full check as the executor runs it after a step when the baseline is too long to hold
+    // whole; the baseline then follows the script's renames too.
+    Violations full_step_check();
     void commit();
 
   private:

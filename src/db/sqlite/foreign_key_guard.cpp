@@ -3,14 +3,13 @@
 // every table after each migration would cost a full scan per step, so the guard learns from the
 // authorizer and the pre-update hook what each script changed, and looks only where a new
 // violation can be: single rows written to referencing tables, and whole tables whose schema
-// changed or whose referenced rows went.
+// changed or whose referenced rows went. A table a script renamed is checked whole under its
+// new name, and violations found before keep their identity across the rename.
 #include "db/sqlite/foreign_key_guard.hpp"
 
 #include "db/sqlite/catalog_reads.hpp"
 
 #include <algorithm>
-#include <cstring>
-#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -18,59 +17,37 @@
 #include <utility>
 #include <vector>
 
+#include "db/sqlite/script_effects.hpp"
 #include "db/sqlite/sqlite_dialect.hpp"
+#include "db/sqlite/table_renames.hpp"
 #include "util/error.hpp"
 
 namespace runner {
-namespace {
-
-// Beyond this many rows written to one table, checking the whole table is cheaper.
-constexpr std::size_t kMaxRowsToProbe = 4096;
-
-// The tables of the main schema that scripts changed, by lower-case name (SQLite compares
-// names without regard to ASCII case), as the authorizer reports them.
-struct TableWrites {
-    std::vector<sqlite3_int64> rows;  // rowids inserted or updated (the new rowid)
-    bool many = false;                // more rows than are worth looking at one by one
-    bool removed = false;             // rows deleted (REPLACE included) or given a new rowid
-    std::set<std::string> columns;    // the columns UPDATE statements set
-};
-
-struct ScriptEffects {
-    std::set<std::string> ddl;  // created, altered, dropped or (re)indexed
-    std::set<std::string> created;
-    std::set<std::string> altered;
-    std::set<std::string> dropped;
-    std::map<std::string, TableWrites> writes;  // rows written, by table
-    bool elsewhere = false;                     // an attached database was changed too
-};
-
-std::string ascii_lower(const char* s) {
-    std::string out(s);
-    for (char& c : out) {
-        if (c >= 'A' && c <= 'Z') {
-            c = static_cast<char>(c - 'A' + 'a');
-        }
-    }
-    return out;
-}
-
-}  // namespace
 
 class SqliteForeignKeyGuard::Engine {
   public:
-    explicit Engine(SqliteDb& db) : db_(db) {}
+    explicit Engine(SqliteDb& db) : db_(db), renames_(db) {}
 
-    void start_script() { last_written_ = nullptr; }
+    void start_script() {
+        recorder_.start_script();
+        renames_.start_script();
+    }
+    void before_step() { renames_.before_step(); }
+    void after_step() { renames_.after_step(); }
+
+    void follow_renames(std::vector<ForeignKeyViolation>& earlier) const {
+        follow_table_renames(earlier, last_renames_);
+    }
 
     std::vector<ForeignKeyViolation> violations(int limit, ForeignKeyGuard::Scope scope) {
-        const ScriptEffects effects = std::exchange(effects_, ScriptEffects{});
-        last_written_ = nullptr;
+        const ScriptEffects effects = recorder_.take();
+        bool lost = false;  // a table was renamed to a name not known: look everywhere
+        last_renames_ = renames_.take(lost);
         std::vector<ForeignKeyViolation> out;
         if (!has_foreign_keys(effects)) {
             return out;
         }
-        if (scope == ForeignKeyGuard::Scope::kAll || effects.elsewhere) {
+        if (scope == ForeignKeyGuard::Scope::kAll || effects.elsewhere || lost) {
             children_.reset();  // rebuilt from the schema when next needed
             forget_row_lookups();
             auto stmt = db_.prepare("PRAGMA foreign_key_check");
@@ -95,6 +72,11 @@ class SqliteForeignKeyGuard::Engine {
             suspects.insert(name);
             add_children(name);
         }
+        // Rows written to a table before it was renamed were noted under its old name.
+        for (const auto& name : renamed_tables()) {
+            suspects.insert(name);
+            add_children(name);
+        }
         for (const auto& [name, w] : effects.writes) {
             if (effects.ddl.count(name) > 0) {
                 continue;
@@ -102,7 +84,7 @@ class SqliteForeignKeyGuard::Engine {
             if (w.removed || updates_referenced_columns(name, w.columns)) {
                 add_children(name);
             }
-            if (parents_.count(name) > 0 &&
+            if (parents_.count(name) > 0 && suspects.count(name) == 0 &&
                 (w.many || (!w.rows.empty() && !rows_reference_existing_rows(name, w.rows)))) {
                 suspects.insert(name);
             }
@@ -148,6 +130,21 @@ class SqliteForeignKeyGuard::Engine {
                 out.push_back(std::move(row));
             }
         }
+    }
+
+    // The names (lower case) the tables the scripts renamed have now.
+    std::set<std::string> renamed_tables() const {
+        std::set<std::string> out;
+        for (std::size_t i = 0; i < last_renames_.size(); ++i) {
+            std::string name = last_renames_[i].second;
+            for (std::size_t j = i + 1; j < last_renames_.size(); ++j) {
+                if (same_sqlite_name(name, last_renames_[j].first)) {
+                    name = last_renames_[j].second;
+                }
+            }
+            out.insert(ascii_lower(name.c_str()));
+        }
+        return out;
     }
 
     // Whether any table declares a foreign key. Known once per connection, then kept current
@@ -251,92 +248,14 @@ class SqliteForeignKeyGuard::Engine {
         parents_.erase(it);
     }
 
-    // The authorizer, while a script runs: notes each table a statement writes or changes
-    // (the statements a trigger runs included, as they are compiled in).
     void note_change(int action, const char* a1, const char* a2, const char* schema) {
-        const char* table = a1;
-        switch (action) {
-            case SQLITE_INSERT:
-            case SQLITE_UPDATE:
-            case SQLITE_DELETE:
-            case SQLITE_CREATE_TABLE:
-            case SQLITE_DROP_TABLE:
-                break;
-            case SQLITE_CREATE_INDEX:  // a unique index can be what a foreign key refers to
-            case SQLITE_DROP_INDEX:
-                table = a2;
-                break;
-            case SQLITE_ALTER_TABLE:
-                schema = a1;
-                table = a2;
-                break;
-            default:
-                return;
+        if (const char* altered = recorder_.note_change(action, a1, a2, schema)) {
+            renames_.note_alter(altered);
         }
-        if (table == nullptr || sqlite3_strnicmp(table, "sqlite_", 7) == 0) {
-            return;  // SQLite's own tables
-        }
-        ScriptEffects& e = effects_;
-        if (schema != nullptr && std::strcmp(schema, "main") != 0) {
-            // TEMP tables cannot take part in the main schema's foreign keys; an attached
-            // database's can, so those make the next check look everywhere.
-            e.elsewhere = e.elsewhere || std::strcmp(schema, "temp") != 0;
-            return;
-        }
-        std::string name = ascii_lower(table);
-        switch (action) {
-            case SQLITE_UPDATE:
-                if (a2 != nullptr) {
-                    e.writes[name].columns.insert(ascii_lower(a2));
-                }
-                return;
-            case SQLITE_DELETE:  // also covers a DELETE that skips the row hook (truncation)
-                e.writes[name].removed = true;
-                return;
-            case SQLITE_INSERT:
-                return;  // the rows come to note_row
-            case SQLITE_CREATE_TABLE:
-                e.created.insert(name);
-                break;
-            case SQLITE_DROP_TABLE:
-                e.dropped.insert(name);
-                break;
-            case SQLITE_ALTER_TABLE:
-                e.altered.insert(name);
-                break;
-            default:
-                break;
-        }
-        e.ddl.insert(std::move(name));
-        return;
     }
-
-    // The pre-update hook, while a script runs: notes each row written (triggers' included).
     void note_row(int op, const char* schema, const char* table, sqlite3_int64 old_rowid,
                   sqlite3_int64 new_rowid) {
-        ScriptEffects& e = effects_;
-        if (std::strcmp(schema, "main") != 0) {
-            e.elsewhere = e.elsewhere || std::strcmp(schema, "temp") != 0;
-            return;
-        }
-        // Statements write row after row to one table: look its entry up once. (By name: a
-        // schema reload may give another table the same address.)
-        if (last_written_ == nullptr || last_table_ != table) {
-            last_table_ = table;
-            last_written_ = &e.writes[ascii_lower(table)];
-        }
-        TableWrites& w = *last_written_;
-        if (op == SQLITE_DELETE || (op == SQLITE_UPDATE && old_rowid != new_rowid)) {
-            w.removed = true;
-        }
-        if (op != SQLITE_DELETE && !w.many) {
-            if (w.rows.size() < kMaxRowsToProbe) {
-                w.rows.push_back(new_rowid);
-            } else {
-                w.many = true;
-                w.rows.clear();
-            }
-        }
+        recorder_.note_row(op, schema, table, old_rowid, new_rowid);
     }
 
     // Whether an UPDATE of `columns` of `parent` may change a key other tables reference.
@@ -406,7 +325,13 @@ class SqliteForeignKeyGuard::Engine {
         for (const sqlite3_int64 rowid : rowids) {
             ResetGuard reset{stmt};
             db_.bind_int(stmt, 1, rowid);
-            if (db_.step(stmt, "checking the foreign keys of " + child)) {
+            try {
+                if (db_.step(stmt, "checking the foreign keys of " + child)) {
+                    return false;
+                }
+            } catch (const Error&) {
+                // Prepared while the referenced table existed: SQLite prepares it again when
+                // the schema changed, and that fails once the table is gone.
                 return false;
             }
         }
@@ -419,14 +344,14 @@ class SqliteForeignKeyGuard::Engine {
     }
 
     SqliteDb& db_;
-    std::optional<bool> has_foreign_keys_;  // whether any table declares REFERENCES
-    ScriptEffects effects_;  // what the scripts run since the last foreign key check changed
+    TableRenames renames_;                   // while scripts run
+    std::vector<TableRename> last_renames_;  // those of the scripts the last check looked at
+    std::optional<bool> has_foreign_keys_;   // whether any table declares REFERENCES
+    ScriptEffectsRecorder recorder_;         // what the scripts run since the last check changed
     // Per table, known until the schema changes: the SQL that checks single rows of it ("":
     // check it whole), and the columns of it that foreign keys reference.
     std::unordered_map<std::string, std::string> probe_sql_;
     std::unordered_map<std::string, std::set<std::string>> key_columns_;
-    std::string last_table_;               // note_row's last table, as SQLite spells it
-    TableWrites* last_written_ = nullptr;  // and its entry in effects_.writes
     // Lower-case table name -> the tables whose foreign keys reference it, and the reverse.
     std::optional<std::unordered_map<std::string, std::vector<std::string>>> children_;
     std::unordered_map<std::string, std::vector<std::string>> parents_;
@@ -438,6 +363,18 @@ SqliteForeignKeyGuard::~SqliteForeignKeyGuard() = default;
 
 std::vector<ForeignKeyViolation> SqliteForeignKeyGuard::violations(int limit, Scope scope) {
     return engine_->violations(limit, scope);
+}
+
+void SqliteForeignKeyGuard::follow_renames(std::vector<ForeignKeyViolation>& earlier) const {
+    engine_->follow_renames(earlier);
+}
+
+void SqliteForeignKeyGuard::before_step() {
+    engine_->before_step();
+}
+
+void SqliteForeignKeyGuard::after_step() {
+    engine_->after_step();
 }
 
 void SqliteForeignKeyGuard::start_script() {

@@ -7,15 +7,17 @@
 
 #include "db/capabilities.hpp"
 #include "db/sqlite/handles.hpp"
+#include "db/sqlite/script.hpp"
 
 namespace runner {
 
-class SqliteForeignKeyGuard final : public ForeignKeyGuard {
+class SqliteForeignKeyGuard final : public ForeignKeyGuard, public StatementSteps {
   public:
     explicit SqliteForeignKeyGuard(SqliteDb& db);
     ~SqliteForeignKeyGuard() override;
 
     std::vector<ForeignKeyViolation> violations(int limit, Scope scope) override;
+    void follow_renames(std::vector<ForeignKeyViolation>& earlier) const override;
 
     // While a script runs, the connection reports what its statements do (runner's own
     // bookkeeping statements excluded): each action the authorizer allowed, each row written.
@@ -23,6 +25,9 @@ class SqliteForeignKeyGuard final : public ForeignKeyGuard {
     void note_change(int action, const char* a1, const char* a2, const char* schema);
     void note_row(int op, const char* schema, const char* table, sqlite3_int64 old_rowid,
                   sqlite3_int64 new_rowid);
+    // Around each statement: where the tables an ALTER TABLE renamed went.
+    void before_step() override;
+    void after_step() override;
 
   private:
     class Engine;

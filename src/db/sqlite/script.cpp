@@ -111,8 +111,14 @@ bool starts_with_keyword(const char* p, const char* end, const char* keyword) {
 class ScriptLoop {
   public:
     ScriptLoop(sqlite3* db, ScriptGuard& guard, const std::string& origin, int skip,
-               NonTransactionalRun* nt, ScriptObserver* observer)
-        : db_(db), guard_(guard), origin_(origin), skip_(skip), nt_(nt), observer_(observer) {}
+               NonTransactionalRun* nt, ScriptObserver* observer, StatementSteps* steps)
+        : db_(db),
+          guard_(guard),
+          origin_(origin),
+          skip_(skip),
+          nt_(nt),
+          observer_(observer),
+          steps_(steps) {}
 
     int statements() const { return index_; }
 
@@ -203,7 +209,7 @@ class ScriptLoop {
             const std::string before = digest_.hex();
             digest_.add(first, next);
             if (nt_ == nullptr) {
-                if (step_all(stmt.get()) != SQLITE_DONE) {
+                if (run_statement(stmt.get()) != SQLITE_DONE) {
                     throw StatementError(origin_, line, sqlite_message(db_),
                                          excerpt_at(start, end, first, false), index_);
                 }
@@ -250,6 +256,29 @@ class ScriptLoop {
         while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         }
         return rc;
+    }
+
+    // One of the script's statements, with the listener told around it.
+    int run_statement(sqlite3_stmt* stmt) {
+        if (steps_ != nullptr) {
+            tell(&StatementSteps::before_step);
+        }
+        const int rc = step_all(stmt);
+        if (steps_ != nullptr && rc == SQLITE_DONE) {
+            tell(&StatementSteps::after_step);
+        }
+        return rc;
+    }
+
+    void tell(void (StatementSteps::*what)()) {
+        guard_.set_internal(true);
+        try {
+            (steps_->*what)();
+        } catch (...) {
+            guard_.set_internal(false);
+            throw;
+        }
+        guard_.set_internal(false);
     }
 
     // Runner's own statement, which the guard lets through. Throws on failure.
@@ -352,7 +381,7 @@ class ScriptLoop {
             if (ends_own_transaction) {
                 record(after);
             }
-            if (step_all(stmt) != SQLITE_DONE) {
+            if (run_statement(stmt) != SQLITE_DONE) {
                 StatementError error = make_error();
                 sqlite3_reset(stmt);
                 stop();
@@ -382,6 +411,7 @@ class ScriptLoop {
     int skip_;
     NonTransactionalRun* nt_;
     ScriptObserver* observer_;
+    StatementSteps* steps_;
     int index_ = 0;  // statements seen so far
     Digest digest_;  // of their text
     bool started_ = false;
@@ -392,8 +422,8 @@ class ScriptLoop {
 }  // namespace
 
 int run_sqlite_script(sqlite3* db, ScriptGuard& guard, TextSource& source,
-                      const std::string& origin, const ScriptRun& how) {
-    ScriptLoop run(db, guard, origin, how.skip, how.non_transactional, how.observer);
+                      const std::string& origin, const ScriptRun& how, StatementSteps* steps) {
+    ScriptLoop run(db, guard, origin, how.skip, how.non_transactional, how.observer, steps);
     // The buffer holds what was read but not yet run: whole statements run as soon as they
     // are in it, a statement cut by the chunk boundary waits for the next chunk.
     std::string buffer;

@@ -10,9 +10,19 @@
 
 namespace runner {
 
+// Told just before and just after each statement of a script runs (not when it fails). Its own
+// statements pass the authorizer as runner's.
+class StatementSteps {
+  public:
+    virtual ~StatementSteps() = default;
+    virtual void before_step() = 0;
+    virtual void after_step() = 0;
+};
+
 // Connection::run_script for SQLite. The caller installs the authorizer that consults `guard`
 // (and has called guard.start(), and guard.observe() when `how.observer` is set).
 int run_sqlite_script(sqlite3* db, ScriptGuard& guard, TextSource& source,
-                      const std::string& origin, const ScriptRun& how);
+                      const std::string& origin, const ScriptRun& how,
+                      StatementSteps* steps = nullptr);
 
 }  // namespace runner

@@ -134,7 +134,7 @@ class SqliteConnection final : public Connection {
         } hooks_reset{db, guard_};
         guard_.start(run.non_transactional == nullptr);
         guard_.observe(run.observer != nullptr);
-        return run_sqlite_script(db, guard_, source, origin, run);
+        return run_sqlite_script(db, guard_, source, origin, run, &fk_);
     }
 
     std::int64_t execute(std::string_view sql, const SqlParams& params,

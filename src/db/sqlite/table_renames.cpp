@@ -1,0 +1,89 @@
+// Which tables the statements of a script renamed; see table_renames.hpp.
+#include "db/sqlite/table_renames.hpp"
+
+#include <algorithm>
+
+namespace runner {
+
+void TableRenames::before_step() {
+    watched_.clear();
+    if (altering_.empty()) {
+        return;
+    }
+    sqlite3_stmt* stmt = db_.cached(
+        "SELECT rootpage FROM main.sqlite_master WHERE type = 'table' AND name = ?1 "
+        "COLLATE NOCASE");
+    for (auto& name : altering_) {
+        const bool seen = std::any_of(watched_.begin(), watched_.end(), [&](const auto& w) {
+            return same_sqlite_name(w.first, name);
+        });
+        if (seen) {
+            continue;  // compiled twice: a statement cut by a chunk boundary is prepared again
+        }
+        ResetGuard reset{stmt};
+        db_.bind(stmt, 1, name);
+        const sqlite3_int64 page =
+            db_.step(stmt, "looking up the table " + name) ? sqlite3_column_int64(stmt, 0) : 0;
+        watched_.emplace_back(std::move(name), page);
+    }
+    altering_.clear();
+}
+
+void TableRenames::after_step() {
+    if (watched_.empty()) {
+        return;
+    }
+    sqlite3_stmt* stmt =
+        db_.cached("SELECT name FROM main.sqlite_master WHERE type = 'table' AND rootpage = ?1");
+    for (const auto& [name, page] : watched_) {
+        std::string now;
+        if (page != 0) {  // a virtual table has none
+            ResetGuard reset{stmt};
+            db_.bind_int(stmt, 1, page);
+            if (db_.step(stmt, "looking up the table " + name)) {
+                now = column_text(stmt, 0);
+            }
+        }
+        if (now.empty()) {
+            lost_ = lost_ || !sqlite_table_exists(name);
+        } else if (now != name) {
+            renames_.emplace_back(name, now);  // a new name, or the same in other letter cases
+        }
+    }
+    watched_.clear();
+}
+
+bool TableRenames::sqlite_table_exists(const std::string& name) {
+    sqlite3_stmt* stmt =
+        db_.cached("SELECT 1 FROM pragma_table_list(?) WHERE schema = 'main' AND type = 'table'");
+    ResetGuard reset{stmt};
+    db_.bind(stmt, 1, name);
+    return db_.step(stmt, "looking for the table " + name);
+}
+
+std::vector<TableRename> TableRenames::take(bool& lost) {
+    lost = std::exchange(lost_, false);
+    return std::exchange(renames_, {});
+}
+
+bool same_sqlite_name(const std::string& a, const std::string& b) {
+    return a.size() == b.size() &&
+           sqlite3_strnicmp(a.c_str(), b.c_str(), static_cast<int>(a.size())) == 0;
+}
+
+void follow_table_renames(std::vector<ForeignKeyViolation>& violations,
+                          const std::vector<TableRename>& renames) {
+    for (const auto& [from, to] : renames) {
+        for (auto& v : violations) {
+            if (same_sqlite_name(v.table, from)) {
+                v.table = to;
+            }
+            if (same_sqlite_name(v.parent, from)) {
+                v.parent = to;
+            }
+        }
+    }
+    std::sort(violations.begin(), violations.end());
+}
+
+}  // namespace runner
