@@ -10,8 +10,12 @@
 // data that may already violate its foreign keys (the baseline), then runs steps the way the
 // executor does: baseline full check, then per step BEGIN, script, incremental check, COMMIT.
 //
+// A table a step renames keeps the violations it had: the run's baseline follows the renames
+// (the generator's, which the guard must follow the same way).
+//
 // RUNNER_PROPERTY_CASES (default 500) sets the number of cases; RUNNER_PROPERTY_SEED replays
-// one seed (each case prints its seed and its SQL when it fails).
+// one seed (each case prints its seed and its SQL when it fails); RUNNER_PROPERTY_RENAMES=0
+// leaves ALTER TABLE ... RENAME TO out of the generated scripts.
 #include <boost/test/unit_test.hpp>
 
 #include <unistd.h>
