@@ -32,7 +32,7 @@ class SqliteForeignKeyGuard::Engine {
         recorder_.start_script();
         renames_.start_script();
     }
-    void before_step() { renames_.before_step(); }
+    void before_step(sqlite3_stmt* stmt) { renames_.before_step(stmt); }
     void after_step() { renames_.after_step(); }
 
     void follow_renames(std::vector<ForeignKeyViolation>& earlier) const {
@@ -369,8 +369,8 @@ void SqliteForeignKeyGuard::follow_renames(std::vector<ForeignKeyViolation>& ear
     engine_->follow_renames(earlier);
 }
 
-void SqliteForeignKeyGuard::before_step() {
-    engine_->before_step();
+void SqliteForeignKeyGuard::before_step(sqlite3_stmt* stmt) {
+    engine_->before_step(stmt);
 }
 
 void SqliteForeignKeyGuard::after_step() {

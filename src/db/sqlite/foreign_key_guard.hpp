@@ -26,7 +26,7 @@ class SqliteForeignKeyGuard final : public ForeignKeyGuard, public StatementStep
     void note_row(int op, const char* schema, const char* table, sqlite3_int64 old_rowid,
                   sqlite3_int64 new_rowid);
     // Around each statement: where the tables an ALTER TABLE renamed went.
-    void before_step() override;
+    void before_step(sqlite3_stmt* stmt) override;
     void after_step() override;
 
   private:

@@ -261,19 +261,20 @@ class ScriptLoop {
     // One of the script's statements, with the listener told around it.
     int run_statement(sqlite3_stmt* stmt) {
         if (steps_ != nullptr) {
-            tell(&StatementSteps::before_step);
+            tell([&] { steps_->before_step(stmt); });
         }
         const int rc = step_all(stmt);
         if (steps_ != nullptr && rc == SQLITE_DONE) {
-            tell(&StatementSteps::after_step);
+            tell([&] { steps_->after_step(); });
         }
         return rc;
     }
 
-    void tell(void (StatementSteps::*what)()) {
+    template <typename Call>
+    void tell(Call call) {
         guard_.set_internal(true);
         try {
-            (steps_->*what)();
+            call();
         } catch (...) {
             guard_.set_internal(false);
             throw;

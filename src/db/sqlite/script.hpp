@@ -15,7 +15,7 @@ namespace runner {
 class StatementSteps {
   public:
     virtual ~StatementSteps() = default;
-    virtual void before_step() = 0;
+    virtual void before_step(sqlite3_stmt* stmt) = 0;
     virtual void after_step() = 0;
 };
 

@@ -5,12 +5,31 @@
 
 namespace runner {
 
-void TableRenames::before_step() {
+namespace {
+
+// Whether `sql` holds the word RENAME in any letter case: a statement that renames a table must.
+// (ADD COLUMN, which migrations run often, need not look the table up.)
+bool may_rename(const char* sql) {
+    for (const char* p = sql; p != nullptr && *p != '\0'; ++p) {
+        if ((*p == 'r' || *p == 'R') && sqlite3_strnicmp(p, "rename", 6) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
+void TableRenames::before_step(sqlite3_stmt* stmt) {
     watched_.clear();
     if (altering_.empty()) {
         return;
     }
-    sqlite3_stmt* stmt = db_.cached(
+    if (!may_rename(sqlite3_sql(stmt))) {
+        altering_.clear();
+        return;
+    }
+    sqlite3_stmt* lookup = db_.cached(
         "SELECT rootpage FROM main.sqlite_master WHERE type = 'table' AND name = ?1 "
         "COLLATE NOCASE");
     for (auto& name : altering_) {
@@ -20,10 +39,10 @@ void TableRenames::before_step() {
         if (seen) {
             continue;  // compiled twice: a statement cut by a chunk boundary is prepared again
         }
-        ResetGuard reset{stmt};
-        db_.bind(stmt, 1, name);
+        ResetGuard reset{lookup};
+        db_.bind(lookup, 1, name);
         const sqlite3_int64 page =
-            db_.step(stmt, "looking up the table " + name) ? sqlite3_column_int64(stmt, 0) : 0;
+            db_.step(lookup, "looking up the table " + name) ? sqlite3_column_int64(lookup, 0) : 0;
         watched_.emplace_back(std::move(name), page);
     }
     altering_.clear();

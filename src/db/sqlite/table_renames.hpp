@@ -29,7 +29,7 @@ class TableRenames {
     // The authorizer, compiling a statement: it alters `table` of the main schema.
     void note_alter(const char* table) { altering_.emplace_back(table); }
     // Around each statement the script runs (the caller keeps the authorizer out of the way).
-    void before_step();
+    void before_step(sqlite3_stmt* stmt);
     void after_step();
 
     // The renames since the last call, in the order they ran; `lost` when a table altered was
