@@ -386,6 +386,9 @@ def main():
     ap.add_argument("--big-mb", help="sizes of the large migration in MB (default 50,200; quick 2,8)")
     ap.add_argument("--peers", dest="peers", action="store_true", default=True)
     ap.add_argument("--no-peers", dest="peers", action="store_false")
+    ap.add_argument("--upgrade-only", action="store_true",
+                    help="only the upgrade rows of the histories (no start-up, read-only commands "
+                         "or large migration); no file written unless --out")
     ap.add_argument("--peer-timeout", type=float, default=300.0,
                     help="seconds before a peer's run is stopped and reported as '>' (default 300)")
     ap.add_argument("--alembic-upgrade-max", type=int, default=2000,
@@ -416,10 +419,11 @@ def main():
     runs = args.runs or (1 if args.quick else 5)
     sizes = [int(s) for s in (args.sizes or ("20,200" if args.quick else "200,2000,10000")).split(",")]
     big_mbs = [int(s) for s in (args.big_mb or ("2,8" if args.quick else "50,200")).split(",")
-               if s and int(s) > 0]  # --big-mb 0: none
+               if s and int(s) > 0 and not args.upgrade_only]  # --big-mb 0: none
     shapes = [s for s in args.shapes.split(",") if s]
     startup_iterations = args.startup_iterations or (20 if args.quick else 200)
-    out_path = args.out or (None if args.quick else os.path.join(repo, "BENCHMARKS.md"))
+    out_path = args.out or (None if args.quick or args.upgrade_only
+                            else os.path.join(repo, "BENCHMARKS.md"))
     chart_path = args.chart or (default_chart(out_path) if out_path else None)
     runner = os.path.abspath(args.runner)
     sqlite3_shell = shutil.which("sqlite3")
@@ -453,9 +457,11 @@ def main():
           file=sys.stderr)
 
     # Startup.
-    print("== startup", file=sys.stderr)
-    for label, argv in (("--version", [runner, "--version"]), ("--help", [runner, "--help"]),
-                        ("true (spawn baseline)", ["/bin/true"])):
+    if not args.upgrade_only:
+        print("== startup", file=sys.stderr)
+    for label, argv in (() if args.upgrade_only else
+                        (("--version", [runner, "--version"]), ("--help", [runner, "--help"]),
+                         ("true (spawn baseline)", ["/bin/true"]))):
         # The best of 5 loops: start-up is short enough for other load to dominate the mean.
         results["startup"][label] = min(spawn(argv, repeat=startup_iterations).seconds
                                         for _ in range(5))
@@ -474,7 +480,7 @@ def main():
             if not os.path.isdir(sql_dir):
                 wl.write_runner_dir(revs, sql_dir)
             shell_script = os.path.join(base, "limit.sql")
-            wl.write_shell_script(revs, sql_dir, shell_script)
+            wl.write_shell_script(runner, sql_dir, shell_script)
             db = os.path.join(base, "runner.db")
             shell_db = os.path.join(base, "shell.db")
             up = {}
@@ -487,7 +493,7 @@ def main():
             if n == 2000 or (n == max(sizes) and n < 2000):
                 fk_script = os.path.join(base, "limit-fk.sql")
                 fk_db = os.path.join(base, "shell-fk.db")
-                wl.write_shell_script(revs, sql_dir, fk_script, fk_check=True)
+                wl.write_shell_script(runner, sql_dir, fk_script, fk_check=True)
                 specs.append(Spec("sqlite3 shell + PRAGMA foreign_key_check",
                                   lambda: [sqlite3_shell, fk_db], prepare=lambda: remove_db(fk_db),
                                   stdin=fk_script))
@@ -528,7 +534,7 @@ def main():
             results["upgrade"][key] = up
 
             # Read-only commands on the upgraded database.
-            if up["runner"].seconds is None:
+            if up["runner"].seconds is None or args.upgrade_only:
                 continue
             reads = {}
             files = sorted(glob.glob(os.path.join(sql_dir, "*.sql")))
@@ -580,7 +586,7 @@ def main():
             wl.write_runner_dir([r], sql_dir)
         size = os.path.getsize(os.path.join(sql_dir, r.stem + ".up.sql"))
         shell_script = os.path.join(base, "limit.sql")
-        wl.write_shell_script([r], sql_dir, shell_script)
+        wl.write_shell_script(runner, sql_dir, shell_script)
         db = os.path.join(base, "runner.db")
         shell_db = os.path.join(base, "shell.db")
         big = {"bytes": size}

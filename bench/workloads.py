@@ -3,38 +3,13 @@ runner's SQL pairs, as the sqlite3-shell script that runs the same statements, a
 project and as a sqitch project. Everything is deterministic: the same arguments give the same
 bytes."""
 
-import getpass
 import hashlib
 import os
-import re
-import socket
+import sqlite3
+import subprocess
+import tempfile
 
 VERSION_TABLE = "runner_version"
-
-# The bookkeeping tables, exactly as `runner upgrade head --sql` creates them.
-BOOKKEEPING_DDL = """\
-CREATE TABLE IF NOT EXISTS runner_version (
-    revision TEXT NOT NULL PRIMARY KEY,
-    applied_at TEXT NOT NULL,
-    duration_ms INTEGER NOT NULL DEFAULT 0,
-    checksum TEXT,
-    how TEXT NOT NULL DEFAULT 'upgrade'
-);
-CREATE TABLE IF NOT EXISTS runner_version_log (
-    id INTEGER PRIMARY KEY,
-    at TEXT NOT NULL,
-    revision TEXT NOT NULL,
-    action TEXT NOT NULL,
-    duration_ms INTEGER NOT NULL DEFAULT 0,
-    checksum TEXT,
-    user TEXT,
-    host TEXT,
-    detail TEXT
-);
-"""
-
-NOW_SQL = "strftime('%Y-%m-%d %H:%M:%S', 'now')"
-
 
 class Rev:
     """One migration: its identity, parents, dependencies and the SQL of both directions."""
@@ -243,48 +218,81 @@ def write_runner_dir(revs, d):
                 f.write(s + ";\n")
 
 
-def migration_checksum(text):
-    """runner's checksum (src/util/checksum.cpp): SHA-256 of the text with line endings and
-    trailing blanks normalised and trailing empty lines dropped."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    lines = [l.rstrip(" \t") for l in re.split(r"\r\n|\r|\n", text)]
-    return "sha256:" + hashlib.sha256("\n".join(lines).rstrip("\n").encode()).hexdigest()
+def runner_bookkeeping_ddl(runner):
+    """The bookkeeping tables (and their indexes) exactly as `runner upgrade` creates them: taken
+    from a scratch database runner upgraded by one empty migration. (Its offline script declares
+    them a little differently: unquoted names, and the partial-failure table, which an online run
+    makes only when a non-transactional migration fails.)"""
+    with tempfile.TemporaryDirectory(prefix="runner-bench-ddl-") as tmp:
+        sql_dir = os.path.join(tmp, "sql")
+        r = Rev(1, "b0000000000a", [])
+        r.message = "nothing"
+        r.up, r.down = ["SELECT 1"], ["SELECT 1"]
+        write_runner_dir([r], sql_dir)
+        db = os.path.join(tmp, "scratch.db")
+        done = subprocess.run([runner, "--db", db, "--dir", sql_dir, "upgrade", "heads"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if done.returncode != 0:
+            raise RuntimeError("bench: runner could not make its tables: " + done.stderr)
+        con = sqlite3.connect(db)
+        try:
+            rows = con.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND "
+                               "tbl_name LIKE ? || '%' ORDER BY rowid", (VERSION_TABLE,)).fetchall()
+        finally:
+            con.close()
+    if not rows:
+        raise RuntimeError("bench: runner created no %s tables" % VERSION_TABLE)
+    return "".join(sql + ";\n" for (sql,) in rows)
 
 
-def quote(s):
-    return "'" + s.replace("'", "''") + "'"
-
-
-def identity():
-    user = os.environ.get("USER") or getpass.getuser()
-    return user, socket.gethostname()
-
-
-def write_shell_script(revs, d, path, fk_check=False):
+def write_shell_script(runner, d, path, fk_check=False):
     """The limit: the sqlite3 shell running exactly what runner runs for `upgrade heads` on an
-    empty database: the bookkeeping tables, then per migration BEGIN IMMEDIATE, the up file as
-    it is, the version row and the audit-log row, COMMIT. `fk_check` adds runner's
-    per-migration PRAGMA foreign_key_check (for the breakdown, not the limit)."""
-    user, host = identity()
-    with open(path, "w") as out:
-        out.write(".bail on\nPRAGMA foreign_keys = OFF;\n\n" + BOOKKEEPING_DDL + "\n")
-        for r in revs:  # generation order is a topological order
-            up_path = os.path.join(d, r.stem + ".up.sql")
-            with open(up_path) as f:
-                body = f.read()
-            checksum = migration_checksum(body)
-            out.write("BEGIN IMMEDIATE;\n")
-            out.write(body)
-            out.write("\n;\n")
-            if fk_check:
-                out.write("PRAGMA foreign_key_check;\n")
-            out.write("INSERT INTO runner_version (revision, applied_at, duration_ms, checksum, how)"
-                      " VALUES (%s, %s, 0, %s, 'upgrade');\n" % (quote(r.id), NOW_SQL, quote(checksum)))
-            out.write("INSERT INTO runner_version_log (at, revision, action, duration_ms, checksum,"
-                      " user, host, detail) VALUES (%s, %s, 'upgrade', 0, %s, %s, %s, NULL);\n"
-                      % (NOW_SQL, quote(r.id), quote(checksum), quote(user), quote(host)))
-            out.write("COMMIT;\n\n")
+    empty database: runner's bookkeeping tables, then per migration BEGIN IMMEDIATE, the up file
+    as it is, the version row and the audit-log row, COMMIT. The statements are runner's own:
+    `runner upgrade heads --sql` writes them (its checksums, its order), with the tables as the
+    online run creates them (runner_bookkeeping_ddl) and without its foreign-key check (the
+    shell has no incremental one). `fk_check` puts PRAGMA foreign_key_check in its place (for
+    the breakdown, not the limit)."""
+    ddl = runner_bookkeeping_ddl(runner)
+    offline = path + ".offline"
+    with tempfile.TemporaryDirectory(prefix="runner-bench-sql-") as empty:
+        with open(offline, "wb") as out:
+            subprocess.run([runner, "--db", os.path.join(empty, "none.db"), "--dir", d,
+                            "upgrade", "heads", "--sql"], stdout=out, check=True)
+    migrations = 0
+    preamble = True  # before the first migration
+    try:
+        with open(offline) as src, open(path, "w") as out:
+            skipping = None  # the end of the lines being left out
+            for line in src:
+                if skipping is not None:
+                    if line.rstrip("\n").endswith(skipping):
+                        skipping = None
+                    continue
+                preamble = preamble and not line.startswith("-- Running upgrade")
+                if preamble and line.startswith("CREATE TABLE IF NOT EXISTS %s" % VERSION_TABLE):
+                    out.write(ddl)  # before the first one, in place of them all
+                    ddl = ""
+                    skipping = ");"
+                    continue
+                if line.startswith("-- Foreign keys are checked before each COMMIT"):
+                    skipping = "CHECK (new_violations = 0));"  # the temp tables of the check
+                    continue
+                if line.startswith("INSERT INTO temp.runner_fk_check "):
+                    skipping = ");"
+                    if fk_check:
+                        out.write("PRAGMA foreign_key_check;\n")
+                    migrations += 1
+                    continue
+                if line.startswith("INSERT INTO %s_log " % VERSION_TABLE) and \
+                        line.endswith(", 'offline script');\n"):
+                    line = line[:-len("'offline script');\n")] + "NULL);\n"  # as online
+                out.write(line)
+    finally:
+        os.remove(offline)
+    if migrations == 0 or ddl:
+        raise RuntimeError("bench: `runner upgrade heads --sql` no longer writes what "
+                           "write_shell_script takes apart (%s)" % d)
 
 
 # ---------------------------------------------------------------------------------------------
