@@ -45,18 +45,7 @@ std::vector<std::string> row_counts(const std::string& db) {
     return out;
 }
 
-// Pairs that fail through the binary for a reason outside autogenerate, each with the reason.
-// 038: runner restores `PRAGMA case_sensitive_like = OFF` before every migration, which makes
-// SQLite re-register LIKE as non-deterministic, so CREATE INDEX ... WHERE x LIKE '...' fails
-// under runner ("non-deterministic functions prohibited in partial index WHERE clauses"); the
-// planner's SQL itself passes in test/autogen/corpus_test.cpp.
-const std::vector<std::string> kKnownFailures = {"038_change_partial_index_where"};
-
 void check_pair(const std::string& name) {
-    if (std::find(kKnownFailures.begin(), kKnownFailures.end(), name) != kKnownFailures.end()) {
-        BOOST_TEST_MESSAGE("skipped, known failure: " << name);
-        return;
-    }
     const std::string pair = corpus_dir() + "/" + name;
     TempDir tmp;
     const auto run = [&tmp](const std::vector<std::string>& args) {

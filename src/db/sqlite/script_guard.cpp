@@ -59,6 +59,10 @@ bool ScriptGuard::allow(int action, const char* a1, const char* a2, const char* 
             kind_ = StatementKind::kSavepoint;
             return true;
         case SQLITE_PRAGMA:
+            if (a1 != nullptr && sqlite3_stricmp(a1, "case_sensitive_like") == 0) {
+                case_sensitive_like_ = true;
+            }
+            [[fallthrough]];
         case SQLITE_ATTACH:
         case SQLITE_DETACH:
             // A pragma function in a SELECT (pragma_table_info) is also SQLITE_PRAGMA; such a

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace runner {
@@ -40,6 +41,9 @@ class ScriptGuard {
     }
     // Whether to note the tables each statement touches (for a ScriptObserver).
     void observe(bool on) { observing_ = on; }
+    // Whether a statement since the last call ran PRAGMA case_sensitive_like (which overloads
+    // LIKE on the connection until it is set back); clears the mark.
+    bool take_case_sensitive_like() { return std::exchange(case_sensitive_like_, false); }
     const std::vector<std::string>& tables_written() const { return written_; }
     const std::vector<std::string>& tables_changed() const { return changed_; }
 
@@ -57,6 +61,7 @@ class ScriptGuard {
 
     std::vector<std::string> bookkeeping_;
     bool in_transaction_ = false;
+    bool case_sensitive_like_ = false;
     bool internal_ = false;
     StatementKind kind_ = StatementKind::kOther;
     std::string refusal_;

@@ -181,7 +181,11 @@ class SqliteConnection final : public Connection {
             }
         }
         db_.check(sqlite3_busy_timeout(db_.get(), db_.lock_timeout_ms()), "setting the timeout");
-        db_.exec("PRAGMA case_sensitive_like = OFF", "restoring case_sensitive_like");
+        // Only when a migration set it: running the pragma at all makes SQLite treat LIKE as
+        // non-deterministic, which forbids it in partial indexes and generated columns.
+        if (guard_.take_case_sensitive_like()) {
+            db_.exec("PRAGMA case_sensitive_like = OFF", "restoring case_sensitive_like");
+        }
         for (const auto& [name, value] : settings_) {
             auto stmt = db_.prepare("PRAGMA " + name);
             if (db_.step(stmt.get(), "reading PRAGMA " + name) &&
