@@ -45,7 +45,9 @@ void print_help(std::ostream& out) {
         << "\nRun 'runner COMMAND --help' for a command's options.\n\n"
            "Exit codes: 0 success, 1 error (bad file, bad target, database error), 2 usage error;\n"
            "'runner check' also: 3 migrations pending, 4 applied migrations edited (drift),\n"
-           "5 a non-transactional migration stopped part-way (--resume, or 'runner resolve');\n"
+           "5 a non-transactional migration stopped part-way (--resume, or 'runner resolve'),\n"
+           "with --schema 7 the schema differs from what the migrations produce;\n"
+           "'runner verify' 8 a revision failed (its down does not undo its up, ...);\n"
            "any command: 6 timed out waiting for a lock another process holds (--lock-timeout).\n";
 }
 

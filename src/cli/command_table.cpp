@@ -25,6 +25,8 @@ const std::vector<Command>& all_commands() {
          command<CheckOptions, parse_check, run_check>},
         {"schema", "Print the schema the migrations produce (or --live: the database's) as SQL",
          command<SchemaOptions, parse_schema, run_schema>},
+        {"verify", "Run each revision up, down and up again on a scratch database; 8 on failure",
+         command<VerifyOptions, parse_verify, run_verify>},
         {"rebless", "Accept edits to applied migrations, with a reason kept in the audit log",
          command<ReblessOptions, parse_rebless, run_rebless>},
         {"resolve", "Mark a non-transactional migration that stopped part-way as finished",

@@ -4,6 +4,8 @@
 #include "commands/commands.hpp"
 #include "commands/options.hpp"
 #include "exec/drift.hpp"
+#include "exec/scratch_schema.hpp"
+#include "schema/diff.hpp"
 #include "util/json.hpp"
 #include "util/text.hpp"
 
@@ -13,18 +15,23 @@ namespace po = boost::program_options;
 std::optional<CheckOptions> parse_check(Context& ctx, const Args& args) {
     po::options_description options("Options");
     add_format_option(options);
+    options.add_options()("schema", po::bool_switch(),
+                          "also compare the database's schema with the one the migrations "
+                          "produce at its applied revisions (built on a scratch database)");
     const auto vm = parse_args(
-        ctx, args, "check [--format json]",
+        ctx, args, "check [--schema] [--format json]",
         "Check the database against the migration files without changing anything. Exit codes:\n"
         "  0 at the heads, nothing edited    3 migrations pending\n"
         "  4 applied migrations were edited (drift)    5 a non-transactional migration failed\n"
-        "    part-way and awaits --resume or 'runner resolve'    1 error, or a database Alembic\n"
-        "    manages that runner has not adopted yet (status not_adopted; see 'runner adopt')",
+        "    part-way and awaits --resume or 'runner resolve'    7 (--schema) the schema differs\n"
+        "    from what the migrations produce: what is extra, missing or changed is listed\n"
+        "  1 error, or a database Alembic manages that runner has not adopted yet (status\n"
+        "    not_adopted; see 'runner adopt'). When several apply: 4, then 5, 7, 3.",
         options);
     if (!vm) {
         return std::nullopt;
     }
-    return CheckOptions{json_format(*vm)};
+    return CheckOptions{json_format(*vm), (*vm)["schema"].as<bool>()};
 }
 
 int run_check(Context& ctx, const CheckOptions& options) {
@@ -51,12 +58,21 @@ int run_check(Context& ctx, const CheckOptions& options) {
     const auto pending = plan_upgrade(graph, loaded.state, "heads");
     const auto drift = find_drift(graph, loaded.records);
     const auto& partials = loaded.partials;
-    const int code = !drift.empty()      ? kExitDrift
-                     : !partials.empty() ? kExitPartial
-                     : !pending.empty()  ? kExitPending
-                                         : kExitOk;
+    // The schema the applied revisions produce, built on a scratch database, against the live one.
+    std::vector<SchemaDifference> differences;
+    if (options.schema) {
+        auto scratch = ctx.open_scratch();
+        const Schema expected = build_migrations_schema(graph, *scratch, loaded.state.rows);
+        differences = diff_schemas(expected, read_database_schema(db));
+    }
+    const int code = !drift.empty()         ? kExitDrift
+                     : !partials.empty()    ? kExitPartial
+                     : !differences.empty() ? kExitSchema
+                     : !pending.empty()     ? kExitPending
+                                            : kExitOk;
     const char* status = code == kExitDrift     ? "drift"
                          : code == kExitPartial ? "failed"
+                         : code == kExitSchema  ? "schema"
                          : code == kExitPending ? "pending"
                                                 : "ok";
     const auto ids = [&graph](const std::vector<Rev>& revs) {
@@ -88,23 +104,34 @@ int run_check(Context& ctx, const CheckOptions& options) {
                                       .add("at", p.at)
                                       .str());
         }
-        ctx.out() << JsonObject()
-                         .add("status", status)
-                         .add("exit_code", code)
-                         .add("database", db.describe())
-                         .add_raw("current",
-                                  json_strings(ids(graph.current_heads(loaded.state.rows))))
-                         .add_raw("heads", json_strings(ids(graph.heads())))
-                         .add_raw("pending", json_strings(ids(pending)))
-                         .add_raw("drift", json_array(drift_json))
-                         .add_raw("failed", json_array(failed_json))
-                         .str()
-                  << "\n";
+        JsonObject report;
+        report.add("status", status)
+            .add("exit_code", code)
+            .add("database", db.describe())
+            .add_raw("current", json_strings(ids(graph.current_heads(loaded.state.rows))))
+            .add_raw("heads", json_strings(ids(graph.heads())))
+            .add_raw("pending", json_strings(ids(pending)))
+            .add_raw("drift", json_array(drift_json))
+            .add_raw("failed", json_array(failed_json));
+        if (options.schema) {
+            report.add_raw("schema", render_differences_json(differences));
+        }
+        ctx.out() << report.str() << "\n";
         return code;
     }
     if (code == kExitOk) {
         ctx.out() << "ok: " << db.describe() << " is at the heads ("
-                  << join(ids(graph.heads()), ", ") << "), with no edited migrations\n";
+                  << join(ids(graph.heads()), ", ") << "), with no edited migrations"
+                  << (options.schema ? ", and its schema is the one the migrations produce" : "")
+                  << "\n";
+    }
+    if (!differences.empty()) {
+        const auto current = ids(graph.current_heads(loaded.state.rows));
+        ctx.out() << "schema: " << db.describe()
+                  << " differs from the schema the migrations produce at its applied revisions ("
+                  << (current.empty() ? std::string("base") : join(current, ", "))
+                  << "); 'runner schema --live' and 'runner schema' show both whole:\n"
+                  << render_differences_text(differences);
     }
     if (!drift.empty()) {
         ctx.out() << "drift: " << drift_message(graph, drift) << "\n";

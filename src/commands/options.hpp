@@ -89,6 +89,7 @@ int run_show(Context& ctx, const ShowOptions& options);
 
 struct CheckOptions {
     bool json = false;
+    bool schema = false;  // also compare the live schema with the migrations'
 };
 std::optional<CheckOptions> parse_check(Context& ctx, const Args& args);
 int run_check(Context& ctx, const CheckOptions& options);
@@ -101,6 +102,17 @@ struct SchemaOptions {
 };
 std::optional<SchemaOptions> parse_schema(Context& ctx, const Args& args);
 int run_schema(Context& ctx, const SchemaOptions& options);
+
+// verify [--db FILE] [-r LOWER:UPPER].
+struct VerifyOptions {
+    std::optional<std::string> db;  // a database to verify on a copy of
+    bool has_range = false;
+    std::string lower;
+    std::string upper;
+    bool json = false;
+};
+std::optional<VerifyOptions> parse_verify(Context& ctx, const Args& args);
+int run_verify(Context& ctx, const VerifyOptions& options);
 
 struct ReblessOptions {
     std::vector<std::string> revisions;

@@ -18,6 +18,10 @@ inline constexpr int kExitDrift = 4;    // applied migrations were edited since
 inline constexpr int kExitPartial = 5;  // a non-transactional migration stopped part-way
 // Any command: timed out waiting for a lock another process holds (--lock-timeout).
 inline constexpr int kExitLockTimeout = 6;
+// `runner check --schema`: the live schema differs from what the migrations produce.
+inline constexpr int kExitSchema = 7;
+// `runner verify`: a revision's down does not undo its up (or a step failed).
+inline constexpr int kExitVerify = 8;
 
 // Any failure a user can act on: a bad file, a bad target, a database error. It carries the
 // exit code the program ends with (1 unless said otherwise) and optional detail lines that
