@@ -1,0 +1,6 @@
+-- revision: bbbb00000002
+-- down_revision: aaaa00000001
+-- message: index posts.user_id
+
+-- forgot: DROP INDEX idx_posts_user_id;
+SELECT 1;
