@@ -45,16 +45,21 @@ std::vector<std::string> row_counts(const std::string& db) {
     return out;
 }
 
+// A new project whose one migration creates the pair's schema A (not yet applied).
+void start_project_at_schema_a(const TempDir& tmp, const std::string& pair) {
+    BOOST_TEST_REQUIRE(run_runner({"init"}, tmp.path()).exit_code == 0);
+    write_migration(tmp / "sql", "0001_schema_a", "aaaa00000001", {}, file_bytes(pair + "/a.sql"),
+                    "-- not needed\n");
+    BOOST_TEST_REQUIRE(run_runner({"heads", "--refresh"}, tmp.path()).exit_code == 0);
+}
+
 void check_pair(const std::string& name) {
     const std::string pair = corpus_dir() + "/" + name;
     TempDir tmp;
     const auto run = [&tmp](const std::vector<std::string>& args) {
         return run_runner(args, tmp.path());
     };
-    BOOST_TEST_REQUIRE(run({"init"}).exit_code == 0);
-    write_migration(tmp / "sql", "0001_schema_a", "aaaa00000001", {}, file_bytes(pair + "/a.sql"),
-                    "-- not needed\n");
-    BOOST_TEST_REQUIRE(run({"heads", "--refresh"}).exit_code == 0);
+    start_project_at_schema_a(tmp, pair);
     const RunResult up_a = run({"upgrade", "head"});
     BOOST_TEST_REQUIRE(up_a.exit_code == 0, up_a);
     const std::string db = tmp / "app.db";
@@ -136,10 +141,7 @@ BOOST_AUTO_TEST_CASE(the_offline_script_of_a_generated_rebuild_keeps_the_cascadi
     const auto run = [&tmp](const std::vector<std::string>& args) {
         return run_runner(args, tmp.path());
     };
-    BOOST_TEST_REQUIRE(run({"init"}).exit_code == 0);
-    write_migration(tmp / "sql", "0001_schema_a", "aaaa00000001", {}, file_bytes(pair + "/a.sql"),
-                    "-- not needed\n");
-    BOOST_TEST_REQUIRE(run({"heads", "--refresh"}).exit_code == 0);
+    start_project_at_schema_a(tmp, pair);
     BOOST_TEST_REQUIRE(run({"upgrade", "head"}).exit_code == 0);
     const std::string db = tmp / "app.db";
     exec_sql(db, file_bytes(pair + "/rows.sql"));
