@@ -163,6 +163,10 @@ class Connection {
 
     // Capabilities only some backends have; null when this one has not.
     virtual BackupCapability* backup() { return nullptr; }
+    // When backup() is null: why, and the backend's own tool to use instead.
+    virtual std::string backup_advice() const {
+        return "runner cannot copy this kind of database; use the database's own backup tool";
+    }
     virtual ForeignKeyGuard* foreign_keys() { return nullptr; }
     virtual SchemaCatalog* catalog() { return nullptr; }
 };

@@ -10,8 +10,7 @@ BackupCapability& Database::backup() {
     if (BackupCapability* backup = connection_->backup()) {
         return *backup;
     }
-    throw Error("cannot back up " + describe() +
-                ": runner cannot copy this kind of database; use the database's own backup tool");
+    throw Error("cannot back up " + describe() + ": " + connection_->backup_advice());
 }
 
 std::unique_ptr<Database> open_database(const std::string& url, OpenMode mode,

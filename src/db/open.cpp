@@ -1,11 +1,10 @@
 // Opening a database by URL: the one table of URL schemes and the backends that open them.
 #include "db/open.hpp"
 
-#include <algorithm>
-#include <cctype>
 #include <string_view>
 #include <vector>
 
+#include "db/postgres/open_postgres.hpp"
 #include "db/sqlite/open_sqlite.hpp"
 #include "db/url.hpp"
 #include "util/text.hpp"
@@ -13,56 +12,31 @@
 namespace runner {
 namespace {
 
-// Each backend: the URL schemes it opens ("": a path or a file: URI, no scheme). A backend is a
-// folder under src/db/ and one line here.
+// Each backend: the URL schemes it opens ("": a path or a file: URI, no scheme; "x+": x with
+// any SQLAlchemy driver part, x+psycopg2). A backend is a folder under src/db/ and one line
+// here. A backend left out of the build (RUNNER_POSTGRES=OFF) keeps its line: its opener then
+// says so.
 struct Backend {
     std::vector<std::string_view> schemes;
     BackendOpener open;
 };
 const Backend kBackends[] = {
     {{"", "sqlite", "sqlite+pysqlite", "sqlite+aiosqlite"}, &open_sqlite},
+    {{"postgresql", "postgres", "postgresql+", "postgres+"}, &open_postgres},
 };
 
 // The backend that opens `scheme` (lower case); null when none does.
 BackendOpener backend_for(const std::string& scheme) {
     for (const auto& backend : kBackends) {
         for (const std::string_view s : backend.schemes) {
-            if (scheme == s) {
+            const bool any_driver = !s.empty() && s.back() == '+';
+            if (scheme == s || (any_driver && scheme.size() > s.size() &&
+                                std::string_view(scheme).substr(0, s.size()) == s)) {
                 return backend.open;
             }
         }
     }
     return nullptr;
-}
-
-// "host=db user=alice ...": libpq's keyword/value form, not a file name.
-bool looks_like_keywords(std::string_view s) {
-    const auto start = s.find_first_not_of(' ');
-    if (start == std::string_view::npos) {
-        return false;
-    }
-    s.remove_prefix(start);
-    std::size_t k = 0;
-    while (k < s.size() && (std::isalpha(static_cast<unsigned char>(s[k])) || s[k] == '_')) {
-        ++k;
-    }
-    const std::string key = lower_ascii(std::string(s.substr(0, k)));
-    s.remove_prefix(k);
-    const auto eq = s.find_first_not_of(' ');
-    static const std::vector<std::string> kKeywords = {"host",
-                                                       "hostaddr",
-                                                       "port",
-                                                       "dbname",
-                                                       "user",
-                                                       "password",
-                                                       "passfile",
-                                                       "sslmode",
-                                                       "service",
-                                                       "connect_timeout",
-                                                       "application_name",
-                                                       "options"};
-    return eq != std::string_view::npos && s[eq] == '=' &&
-           std::find(kKeywords.begin(), kKeywords.end(), key) != kKeywords.end();
 }
 
 }  // namespace
@@ -91,19 +65,15 @@ std::unique_ptr<Connection> open_connection(const std::string& url, OpenMode mod
         scheme = "";
     } else if (scheme_end != std::string::npos) {
         scheme = lower_ascii(url.substr(0, scheme_end));
-    } else if (looks_like_keywords(url)) {
-        scheme = "postgresql";
+    } else if (looks_like_libpq_keywords(url)) {
+        scheme = "postgresql";  // libpq's keyword/value form: host=db dbname=app
     }
     const BackendOpener open = backend_for(scheme);
-    if (open == nullptr && scheme_end == std::string::npos) {
-        throw Error("database '" + shown +
-                    "' looks like a PostgreSQL keyword/value connection string, which this "
-                    "runner does not support yet (only sqlite: a path or sqlite:///path)");
-    }
     if (open == nullptr) {
         throw Error("database URL '" + shown + "' uses '" + printable(scheme) +
-                    "', which this runner does not support yet (only sqlite, also written "
-                    "sqlite+pysqlite or sqlite+aiosqlite)");
+                    "', which runner does not support (sqlite, also written sqlite+pysqlite "
+                    "or sqlite+aiosqlite; postgresql or postgres, also with a driver part such "
+                    "as postgresql+psycopg2)");
     }
     return open(url, shown, mode, options);
 }

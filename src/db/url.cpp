@@ -2,6 +2,7 @@
 #include "db/url.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 
 #include "db/open.hpp"
@@ -46,6 +47,29 @@ bool is_secret_key(std::string key) {
            key == "pwd" || key.find("secret") != std::string::npos ||
            key.find("token") != std::string::npos || key == "key" || key == "hexkey" ||
            key.find("apikey") != std::string::npos || key.find("api_key") != std::string::npos;
+}
+
+bool looks_like_libpq_keywords(std::string_view s) {
+    constexpr std::string_view kSpace = " \t\n\r\f\v";
+    const auto start = s.find_first_not_of(kSpace);
+    if (start == std::string_view::npos) {
+        return false;
+    }
+    s.remove_prefix(start);
+    std::size_t k = 0;
+    while (k < s.size() && (std::isalpha(static_cast<unsigned char>(s[k])) || s[k] == '_')) {
+        ++k;
+    }
+    const std::string key = lower_ascii(std::string(s.substr(0, k)));
+    s.remove_prefix(k);
+    const auto eq = s.find_first_not_of(kSpace);
+    static constexpr std::array<std::string_view, 16> kKeywords = {
+        "host",           "hostaddr",         "port",    "dbname",      "user",
+        "password",       "passfile",         "sslmode", "service",     "connect_timeout",
+        "options",        "application_name", "sslcert", "sslrootcert", "target_session_attrs",
+        "client_encoding"};
+    return eq != std::string_view::npos && s[eq] == '=' &&
+           std::find(kKeywords.begin(), kKeywords.end(), key) != kKeywords.end();
 }
 
 namespace {

@@ -11,5 +11,8 @@ std::string lower_ascii(std::string s);
 std::string percent_decode(std::string_view s);
 // Whether a URL parameter or connection keyword holds a secret (password, token, key, ...).
 bool is_secret_key(std::string key);
+// Whether `s` is a libpq keyword/value connection string ("host=db dbname=app user=alice"): it
+// starts (after any whitespace) with one of libpq's connection keywords and '='.
+bool looks_like_libpq_keywords(std::string_view s);
 
 }  // namespace runner

@@ -352,8 +352,13 @@ std::vector<BadInputCase> bad_input_cases() {
          .args = {"--dir", "{dir}", "upgrade", "head"},
          .says = {"no database given", "--db", "DATABASE_URL"}},
         {.name = "an unsupported URL scheme with a password",
-         .args = {"--db", "postgresql://u:secret@host/db", "--dir", "{dir}", "upgrade", "head"},
-         .says = {"postgresql://u:***@host/db", "'postgresql'", "only sqlite"},
+         .args = {"--db", "mysql://u:secret@host/db", "--dir", "{dir}", "upgrade", "head"},
+         .says = {"mysql://u:***@host/db", "'mysql'", "sqlite", "postgresql"},
+         .never_says = "secret"},
+        {.name = "an unreachable PostgreSQL server with a password",
+         .args = {"--db", "postgresql://u:secret@host.invalid/db", "--dir", "{dir}", "upgrade",
+                  "head"},
+         .says = {"cannot connect to postgresql://u:***@host.invalid/db"},
          .never_says = "secret"},
 
         // A database that records a revision no file declares.

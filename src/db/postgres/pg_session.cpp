@@ -2,6 +2,7 @@
 // errors mapped to file:line. The only file besides pg_handles.hpp's users that sees libpq.
 #include "db/postgres/pg_session.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <utility>
 
@@ -135,7 +136,8 @@ void PgSession::Closer::operator()(pg_conn* conn) const noexcept {
     PQfinish(conn);
 }
 
-PgSession::PgSession(const std::string& url, std::string shown) : shown_(std::move(shown)) {
+PgSession::PgSession(const std::string& url, std::string shown, const std::string& database)
+    : shown_(std::move(shown)) {
     const std::string conninfo = libpq_conninfo(url);
     // The URL or keyword string is expanded in place of dbname: what it says overrides the
     // defaults before it, and the settings after it override what it says.
@@ -147,6 +149,10 @@ PgSession::PgSession(const std::string& url, std::string shown) : shown_(std::mo
     }
     keys.push_back("dbname");
     values.push_back(conninfo.c_str());
+    if (!database.empty()) {
+        keys.push_back("dbname");  // a later dbname is a plain name, never expanded
+        values.push_back(database.c_str());
+    }
     keys.push_back("fallback_application_name");
     values.push_back("runner");
     // Migration files are UTF-8, and error positions count UTF-8 characters.
@@ -164,6 +170,18 @@ PgSession::PgSession(const std::string& url, std::string shown) : shown_(std::mo
         // user wrote, raw and decoded, and what libpq used.
         replace_all(why, written_password(url), "***");
         replace_all(why, percent_decoded_password(url), "***");
+        // libpq may split a password holding '@' or '/' differently than runner does, and quote
+        // a piece of it back as a host name: scrub each such piece too.
+        for (const auto& written : {written_password(url), percent_decoded_password(url)}) {
+            std::size_t from = 0;
+            while (from <= written.size()) {
+                const auto end = std::min(written.find_first_of("@/?#:", from), written.size());
+                if (end - from >= 3) {
+                    replace_all(why, written.substr(from, end - from), "***");
+                }
+                from = end + 1;
+            }
+        }
         if (const char* used = PQpass(conn_.get()); used != nullptr) {
             replace_all(why, used, "***");
         }

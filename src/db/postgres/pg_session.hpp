@@ -36,7 +36,9 @@ class PgSession {
     // Connects to `url` (a postgresql:// URL, with or without a driver part, or a libpq
     // keyword/value string; libpq adds the PG* environment variables and ~/.pgpass). `shown`
     // names it in messages. Throws DatabaseError, one line, never showing the password.
-    PgSession(const std::string& url, std::string shown);
+    // `database`, when given, replaces the database the URL names (a scratch database on the
+    // same server).
+    PgSession(const std::string& url, std::string shown, const std::string& database = {});
     PgSession(const PgSession&) = delete;
     PgSession& operator=(const PgSession&) = delete;
     ~PgSession();

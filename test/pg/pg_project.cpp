@@ -1,0 +1,103 @@
+// See pg_project.hpp.
+#include "pg_project.hpp"
+
+#include <cstdio>
+
+#include "db/postgres/pg_session.hpp"
+#include "pg_cluster.hpp"
+
+namespace runner::pgtest {
+
+PgProject::PgProject() : database_(fresh_database()) {}
+
+std::string PgProject::url() const {
+    return url_of(database_);
+}
+
+integration::RunResult PgProject::run(const std::vector<std::string>& args,
+                                      const integration::EnvOverrides& env) const {
+    std::vector<std::string> all{"--db", url(), "--dir", dir()};
+    all.insert(all.end(), args.begin(), args.end());
+    return integration::run_runner(all, root(), env);
+}
+
+void PgProject::write_chain(const std::vector<std::string>& revs) const {
+    std::vector<std::string> parent;
+    for (std::size_t i = 0; i < revs.size(); ++i) {
+        char number[32];
+        std::snprintf(number, sizeof number, "%04zu", i + 1);
+        const std::string& rev = revs[i];
+        integration::write_migration(dir(), std::string(number) + "_" + rev, rev, parent,
+                                     "CREATE TABLE t_" + rev + " (x integer);\n",
+                                     "DROP TABLE t_" + rev + ";\n");
+        parent = {rev};
+    }
+}
+
+std::vector<std::string> PgProject::column(const std::string& sql) const {
+    PgSession session(url(), database_);
+    std::vector<std::string> out;
+    for (const auto& row : session.query(sql, {}, "test query")) {
+        out.push_back(row.at(0).value_or("NULL"));
+    }
+    return out;
+}
+
+std::string PgProject::value(const std::string& sql) const {
+    const auto rows = column(sql);
+    return rows.empty() ? "NULL" : rows.front();
+}
+
+void PgProject::exec(const std::string& sql) const {
+    PgSession session(url(), database_);
+    session.exec(sql, "test setup");
+}
+
+std::vector<std::string> PgProject::applied(const std::string& schema) const {
+    if (value("SELECT to_regclass('" + schema + ".runner_version') IS NOT NULL") != "t") {
+        return {};
+    }
+    return column("SELECT revision FROM " + schema + ".runner_version ORDER BY revision");
+}
+
+std::vector<std::string> PgProject::tables(const std::string& schema) const {
+    return column("SELECT tablename FROM pg_tables WHERE schemaname = '" + schema +
+                  "' ORDER BY tablename");
+}
+
+std::string PgProject::fingerprint() const {
+    const char* const kQueries[] = {
+        "SELECT n.nspname || '.' || c.relname || ' ' || c.relkind FROM pg_class c JOIN "
+        "pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname NOT IN ('pg_catalog', "
+        "'information_schema', 'pg_toast') ORDER BY 1",
+        "SELECT table_schema || '.' || table_name || '.' || column_name || ' ' || data_type || ' "
+        "' || is_nullable || ' ' || coalesce(column_default, '') FROM information_schema.columns "
+        "WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1",
+        "SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace "
+        "NOT IN (SELECT oid FROM pg_namespace WHERE nspname IN ('pg_catalog', "
+        "'information_schema')) ORDER BY 1",
+        "SELECT nspname FROM pg_namespace ORDER BY 1",
+        "SELECT typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE "
+        "n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') ORDER BY 1",
+        "SELECT proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE "
+        "n.nspname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1",
+    };
+    std::string out;
+    for (const char* sql : kQueries) {
+        for (const auto& line : column(sql)) {
+            out += line + "\n";
+        }
+        out += "--\n";
+    }
+    // Row contents of every user table.
+    for (const auto& table :
+         column("SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) FROM pg_tables "
+                "WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1")) {
+        for (const auto& row : column("SELECT t::text FROM " + table + " t ORDER BY 1")) {
+            out += table + " " + row + "\n";
+        }
+    }
+    return out;
+}
+
+}  // namespace runner::pgtest
