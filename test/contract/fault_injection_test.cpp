@@ -164,18 +164,21 @@ BOOST_AUTO_TEST_CASE(a_failing_commit_leaves_everything_as_it_was) {
 }
 
 BOOST_AUTO_TEST_CASE(a_failing_version_table_write_leaves_everything_as_it_was) {
-    check_fault([](FaultyConnection& f) { f.fail_write("INSERT INTO main.\"runner_version\""); });
+    check_fault([](FaultyConnection& f) {
+        f.fail_write("INSERT INTO " + f.dialect().table("runner_version"));
+    });
 }
 
 BOOST_AUTO_TEST_CASE(a_failing_audit_log_write_leaves_everything_as_it_was) {
-    check_fault(
-        [](FaultyConnection& f) { f.fail_write("INSERT INTO main.\"runner_version_log\""); });
+    check_fault([](FaultyConnection& f) {
+        f.fail_write("INSERT INTO " + f.dialect().table("runner_version_log"));
+    });
 }
 
 BOOST_AUTO_TEST_CASE(under_atomic_a_failure_in_the_second_step_undoes_the_first) {
     check_fault(
         [](FaultyConnection& f) {
-            f.fail_write("INSERT INTO main.\"runner_version\"", 2);  // r3's record
+            f.fail_write("INSERT INTO " + f.dialect().table("runner_version"), 2);  // r3's record
         },
         true);
 }

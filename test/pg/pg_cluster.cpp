@@ -1,5 +1,5 @@
-// Starts one throwaway cluster per run, as a Boost.Test global fixture; exits 77 (skipped, with
-// the reason) only when scripts/pg-test-cluster says no server can be installed.
+// Starts one throwaway cluster per run (scripts/pg-test-cluster) and stops it when the process
+// ends; a fresh database for each test.
 #include "pg_cluster.hpp"
 
 #include <sys/stat.h>
@@ -7,11 +7,9 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <boost/test/unit_test.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <iostream>
 #include <sstream>
 #include <stdexcept>
 #include <vector>
@@ -44,62 +42,73 @@ int run_capture(const std::string& command, std::string& out) {
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
-struct ClusterFixture {
-    ClusterFixture() {
-        char dir[] = "/tmp/runner-pg.XXXXXX";
-        if (::mkdtemp(dir) == nullptr) {
-            throw std::runtime_error("cannot create a temporary directory");
-        }
-        ::chmod(dir, 0755);  // as root, the server's own user must reach the cluster inside
-        root = dir;
-        the_cluster.dir = root + "/c";
-        std::string out;
-        const int rc = run_capture(script() + " start " + the_cluster.dir, out);
-        if (rc == 77) {
-            std::cerr << "pg_tests: SKIPPED: no PostgreSQL server here, and it cannot be "
-                         "installed (scripts/pg-test-cluster exit 77)\n";
-            cleanup();
-            std::exit(77);
-        }
-        if (rc != 0) {
-            cleanup();
-            throw std::runtime_error("scripts/pg-test-cluster start failed (exit " +
-                                     std::to_string(rc) + ")");
-        }
-        std::istringstream lines(out);
-        std::string line;
-        while (std::getline(lines, line)) {
-            const auto eq = line.find('=');
-            const auto key = line.substr(0, eq);
-            const auto value = eq == std::string::npos ? "" : line.substr(eq + 1);
-            if (key == "PGHOST") {
-                the_cluster.host = value;
-            } else if (key == "PGPORT") {
-                the_cluster.port = value;
-            } else if (key == "PGUSER") {
-                the_cluster.user = value;
-            }
-        }
-        // Nothing from the caller's environment may steer the tests to another server.
-        for (const char* name : {"PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "PGPASSWORD",
-                                 "PGPASSFILE", "PGSERVICE", "PGOPTIONS", "DATABASE_URL"}) {
-            ::unsetenv(name);
-        }
-    }
-    ~ClusterFixture() { cleanup(); }
-    void cleanup() {
+// Stops the cluster when the process ends (also after a failed start).
+struct ClusterOwner {
+    ~ClusterOwner() { stop(); }
+    void stop() {
         if (!the_cluster.dir.empty()) {
             std::string ignored;
             run_capture(script() + " stop " + the_cluster.dir + " >/dev/null 2>&1", ignored);
+            the_cluster.dir.clear();
         }
-        ::rmdir(root.c_str());
+        if (!root.empty()) {
+            ::rmdir(root.c_str());
+            root.clear();
+        }
     }
     std::string root;
+    bool started = false;
+    bool unavailable = false;
 };
+ClusterOwner owner;
 
 }  // namespace
 
-BOOST_TEST_GLOBAL_FIXTURE(ClusterFixture);
+bool start_cluster() {
+    if (owner.started || owner.unavailable) {
+        return owner.started;
+    }
+    char dir[] = "/tmp/runner-pg.XXXXXX";
+    if (::mkdtemp(dir) == nullptr) {
+        throw std::runtime_error("cannot create a temporary directory");
+    }
+    ::chmod(dir, 0755);  // as root, the server's own user must reach the cluster inside
+    owner.root = dir;
+    the_cluster.dir = owner.root + "/c";
+    std::string out;
+    const int rc = run_capture(script() + " start " + the_cluster.dir, out);
+    if (rc == 77) {
+        owner.stop();
+        owner.unavailable = true;
+        return false;
+    }
+    if (rc != 0) {
+        owner.stop();
+        throw std::runtime_error("scripts/pg-test-cluster start failed (exit " +
+                                 std::to_string(rc) + ")");
+    }
+    std::istringstream lines(out);
+    std::string line;
+    while (std::getline(lines, line)) {
+        const auto eq = line.find('=');
+        const auto key = line.substr(0, eq);
+        const auto value = eq == std::string::npos ? "" : line.substr(eq + 1);
+        if (key == "PGHOST") {
+            the_cluster.host = value;
+        } else if (key == "PGPORT") {
+            the_cluster.port = value;
+        } else if (key == "PGUSER") {
+            the_cluster.user = value;
+        }
+    }
+    // Nothing from the caller's environment may steer the tests to another server.
+    for (const char* name : {"PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "PGPASSWORD", "PGPASSFILE",
+                             "PGSERVICE", "PGOPTIONS", "DATABASE_URL"}) {
+        ::unsetenv(name);
+    }
+    owner.started = true;
+    return true;
+}
 
 const Cluster& cluster() {
     return the_cluster;

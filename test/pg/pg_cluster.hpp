@@ -13,7 +13,10 @@ struct Cluster {
     std::string user;  // the superuser role, named after the caller
 };
 
-// The running cluster (the global fixture started it).
+// Starts the cluster once per process (later calls return at once); it stops when the process
+// ends. False when scripts/pg-test-cluster says no server can be installed here (exit 77).
+bool start_cluster();
+// The running cluster (start_cluster() started it).
 const Cluster& cluster();
 
 // Creates a new, empty database and returns its name (test_<n>).

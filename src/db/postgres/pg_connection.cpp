@@ -2,10 +2,14 @@
 // taken by polling pg_try_advisory_lock (a waiter blocked in pg_advisory_lock would deadlock
 // against CREATE INDEX CONCURRENTLY); the session runs in UTC so the bookkeeping's timestamptz
 // columns read and compare as "YYYY-MM-DD HH:MM:SS".
+#include <unistd.h>
+
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <thread>
 
+#include "db/dialect.hpp"
 #include "db/postgres/open_postgres.hpp"
 #include "db/postgres/pg_dialect.hpp"
 #include "db/postgres/pg_script.hpp"
@@ -43,11 +47,49 @@ PgParams text_params(const SqlParams& params) {
     return out;
 }
 
+// A scratch database: created from template0 on the same server when constructed, dropped
+// (with any session still on it) when destroyed.
+class ScratchDatabase {
+  public:
+    ScratchDatabase(const std::string& url, const std::string& shown)
+        : url_(url), shown_(shown), name_(next_name()) {
+        PgSession admin(url_, shown_);
+        admin.exec("CREATE DATABASE " + name_ + " TEMPLATE template0",
+                   "creating a scratch database");
+    }
+    ScratchDatabase(const ScratchDatabase&) = delete;
+    ScratchDatabase& operator=(const ScratchDatabase&) = delete;
+    ~ScratchDatabase() {
+        try {
+            PgSession admin(url_, shown_);
+            admin.exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)",
+                       "dropping a scratch database");
+        } catch (...) {
+        }
+    }
+    const std::string& name() const { return name_; }
+
+  private:
+    static std::string next_name() {
+        static std::atomic<int> counter{0};
+        return "runner_scratch_" + std::to_string(::getpid()) + "_" +
+               std::to_string(std::chrono::steady_clock::now().time_since_epoch().count() %
+                              1'000'000) +
+               "_" + std::to_string(++counter);
+    }
+    std::string url_;
+    std::string shown_;
+    std::string name_;
+};
+
 class PgConnection final : public Connection {
   public:
     PgConnection(const std::string& url, const std::string& shown, OpenMode mode,
                  const OpenOptions& options)
-        : session_(url, shown),
+        : url_(url),
+          shown_(shown),
+          options_(options),
+          session_(url, shown),
           dialect_(),
           writer_(mode == OpenMode::kReadWrite),
           lock_timeout_ms_(options.lock_timeout_ms),
@@ -57,6 +99,22 @@ class PgConnection final : public Connection {
         if (writer_) {
             take_lock("pg_try_advisory_lock", "taking runner's lock");
         }
+    }
+
+    // A connection to a new scratch database on the same server, dropped when it closes.
+    PgConnection(const std::string& url, const std::string& shown, const OpenOptions& options,
+                 std::unique_ptr<ScratchDatabase> scratch)
+        : url_(url),
+          shown_(shown),
+          options_(options),
+          scratch_(std::move(scratch)),
+          session_(url, shown + " (scratch database " + scratch_->name() + ")", scratch_->name()),
+          dialect_(),
+          writer_(true),
+          lock_timeout_ms_(options.lock_timeout_ms),
+          keys_(std::to_string(kLockClass) + ", " +
+                std::to_string(lock_key("", options.version_table))) {
+        apply_settings();
     }
 
     std::string describe() const override { return session_.shown(); }
@@ -86,7 +144,9 @@ class PgConnection final : public Connection {
     }
 
     int run_script(TextSource& sql, const std::string& origin, const ScriptRun& run) override {
-        return run_pg_script(session_, sql, origin, run);
+        const BookkeepingTables tables(options_.version_table);
+        return run_pg_script(session_, sql, origin, run,
+                             {tables.version, tables.log, tables.partial});
     }
 
     std::int64_t execute(std::string_view sql, const SqlParams& params,
@@ -114,10 +174,14 @@ class PgConnection final : public Connection {
         }
     }
 
+    std::string backup_advice() const override {
+        return "runner does not copy PostgreSQL databases; use pg_dump (pg_dump -Fc -f "
+               "backup.dump DATABASE_URL) or the server's own backups";
+    }
+
     std::unique_ptr<Connection> open_scratch() const override {
-        throw Error(session_.shown() +
-                    ": a scratch database is not supported on PostgreSQL yet (this command "
-                    "needs one)");
+        return std::make_unique<PgConnection>(url_, shown_, options_,
+                                              std::make_unique<ScratchDatabase>(url_, shown_));
     }
 
   private:
@@ -152,6 +216,10 @@ class PgConnection final : public Connection {
         }
     }
 
+    std::string url_;
+    std::string shown_;  // the URL masked, as the user named it
+    OpenOptions options_;
+    std::unique_ptr<ScratchDatabase> scratch_;  // destroyed after session_ closed
     PgSession session_;
     PgDialect dialect_;
     bool writer_;

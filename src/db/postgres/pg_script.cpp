@@ -7,6 +7,8 @@
 #include <deque>
 #include <optional>
 
+#include "db/postgres/pg_touch.hpp"
+
 namespace runner {
 
 namespace {
@@ -75,8 +77,13 @@ Control control_of(std::string_view text) {
 
 class ScriptRunner {
   public:
-    ScriptRunner(PgSession& session, const std::string& origin, const ScriptRun& run)
-        : session_(session), origin_(origin), run_(run), nt_(run.non_transactional) {}
+    ScriptRunner(PgSession& session, const std::string& origin, const ScriptRun& run,
+                 const std::vector<std::string>& bookkeeping)
+        : session_(session),
+          origin_(origin),
+          run_(run),
+          nt_(run.non_transactional),
+          bookkeeping_(bookkeeping) {}
 
     int run(TextSource& sql) {
         PgStatementSplitter splitter(origin_);
@@ -123,6 +130,17 @@ class ScriptRunner {
             return;
         }
         const Control control = control_of(statement.text);
+        if (const auto table = pg_names_protected_table(statement.text, bookkeeping_);
+            !table.empty()) {
+            stop();
+            throw RefusedStatementError(
+                origin_, statement.line,
+                "a statement naming " + table +
+                    " is refused before it runs: it is runner's own bookkeeping table, which "
+                    "migrations must not change; use 'runner stamp', 'resolve' or 'rebless' "
+                    "instead",
+                pg_statement_excerpt(statement, 0), index_);
+        }
         if (nt_ == nullptr) {
             if (control == Control::kBegin || control == Control::kEnd) {
                 throw RefusedStatementError(
@@ -245,9 +263,9 @@ class ScriptRunner {
 
     void observe(const PgStatement& statement) {
         if (run_.observer != nullptr) {
-            static const std::vector<std::string> kUnknown;
+            const PgTouch touch = pg_statement_touch(statement.text);
             run_.observer->statement_done(
-                StatementTouch{index_, statement.line, kUnknown, kUnknown});
+                StatementTouch{index_, statement.line, touch.written, touch.changed});
         }
     }
 
@@ -255,6 +273,7 @@ class ScriptRunner {
     const std::string& origin_;
     const ScriptRun& run_;
     NonTransactionalRun* nt_;
+    const std::vector<std::string>& bookkeeping_;
     int index_ = 0;
     bool started_ = false;
     Digest digest_;
@@ -264,8 +283,8 @@ class ScriptRunner {
 }  // namespace
 
 int run_pg_script(PgSession& session, TextSource& sql, const std::string& origin,
-                  const ScriptRun& run) {
-    return ScriptRunner(session, origin, run).run(sql);
+                  const ScriptRun& run, const std::vector<std::string>& bookkeeping) {
+    return ScriptRunner(session, origin, run, bookkeeping).run(sql);
 }
 
 }  // namespace runner

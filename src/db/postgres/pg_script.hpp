@@ -4,14 +4,16 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "db/connection.hpp"
 #include "db/postgres/pg_session.hpp"
 
 namespace runner {
 
-// See Connection::run_script.
+// See Connection::run_script. A statement that names one of `bookkeeping` (runner's own tables)
+// is refused before it runs, unless it is a plain SELECT.
 int run_pg_script(PgSession& session, TextSource& sql, const std::string& origin,
-                  const ScriptRun& run);
+                  const ScriptRun& run, const std::vector<std::string>& bookkeeping);
 
 }  // namespace runner

@@ -1,0 +1,28 @@
+// What one PostgreSQL statement touches, read from its text (pure code, no connection): the
+// tables it writes rows of or changes the definition of, as far as its leading words tell, and
+// whether it names one of runner's bookkeeping tables at all.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace runner {
+
+struct PgTouch {
+    std::vector<std::string> written;  // INSERT INTO t, UPDATE t, DELETE FROM t, TRUNCATE t, ...
+    std::vector<std::string> changed;  // CREATE/ALTER/DROP TABLE t, CREATE INDEX ... ON t, ...
+};
+
+// The tables `statement` (one complete statement, as the splitter returns it) touches, by name
+// without schema (unquoted names folded to lower case, quoted ones as written).
+PgTouch pg_statement_touch(std::string_view statement);
+
+// The first of `tables` that `statement` names anywhere outside strings and comments (unquoted
+// names compared after folding to lower case, quoted ones exactly), unless the statement is a
+// plain SELECT; empty when none. Runner refuses such a statement: its own bookkeeping is not a
+// migration's to change.
+std::string pg_names_protected_table(std::string_view statement,
+                                     const std::vector<std::string>& tables);
+
+}  // namespace runner
