@@ -67,19 +67,20 @@ std::vector<std::string> PgProject::tables(const std::string& schema) const {
 
 std::string PgProject::fingerprint() const {
     const char* const kQueries[] = {
-        "SELECT n.nspname || '.' || c.relname || ' ' || c.relkind FROM pg_class c JOIN "
+        "SELECT n.nspname || '.' || c.relname || ' ' || c.relkind::text FROM pg_class c JOIN "
         "pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname NOT IN ('pg_catalog', "
         "'information_schema', 'pg_toast') ORDER BY 1",
         "SELECT table_schema || '.' || table_name || '.' || column_name || ' ' || data_type || ' "
         "' || is_nullable || ' ' || coalesce(column_default, '') FROM information_schema.columns "
         "WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1",
-        "SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace "
+        "SELECT conname::text || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE "
+        "connamespace "
         "NOT IN (SELECT oid FROM pg_namespace WHERE nspname IN ('pg_catalog', "
         "'information_schema')) ORDER BY 1",
-        "SELECT nspname FROM pg_namespace ORDER BY 1",
-        "SELECT typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE "
+        "SELECT nspname::text FROM pg_namespace ORDER BY 1",
+        "SELECT typname::text FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE "
         "n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') ORDER BY 1",
-        "SELECT proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE "
+        "SELECT proname::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE "
         "n.nspname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1",
     };
     std::string out;
