@@ -52,7 +52,8 @@ Settings resolve_settings(const Overrides& overrides, const char* database_url_e
         }
         po::options_description keys;
         for (const std::string prefix : {"", "runner."}) {
-            for (const char* key : {"db", "dir", "version_table", "create", "schema_file"}) {
+            for (const char* key : {"db", "dir", "version_table", "create", "schema_file", "schema",
+                                    "version_table_schema"}) {
                 keys.add_options()((prefix + key).c_str(), po::value<std::string>());
             }
         }
@@ -60,10 +61,9 @@ Settings resolve_settings(const Overrides& overrides, const char* database_url_e
         try {
             po::store(po::parse_config_file(in, keys), vm);
         } catch (const po::error& e) {
-            throw Error(
-                file + ": " + e.what() +
-                " (known keys: db, dir, version_table, create, schema_file; optionally under "
-                "[runner])");
+            throw Error(file + ": " + e.what() +
+                        " (known keys: db, dir, version_table, create, schema_file, schema, "
+                        "version_table_schema; optionally under [runner])");
         }
         const std::string base = fs::path(file).parent_path().string();
         const auto get = [&vm](const char* key) -> std::optional<std::string> {
@@ -92,6 +92,12 @@ Settings resolve_settings(const Overrides& overrides, const char* database_url_e
         if (const auto v = get("version_table")) {
             s.version_table = *v;
         }
+        if (const auto v = get("schema")) {
+            s.schema = *v;
+        }
+        if (const auto v = get("version_table_schema")) {
+            s.version_table_schema = *v;
+        }
         if (const auto v = get("create")) {
             if (*v != "true" && *v != "false") {
                 throw Error(file + ": create must be 'true' or 'false', not '" + *v + "'");
@@ -109,6 +115,9 @@ Settings resolve_settings(const Overrides& overrides, const char* database_url_e
     }
     if (overrides.dir) {
         s.dir = *overrides.dir;
+    }
+    if (overrides.schema) {
+        s.schema = *overrides.schema;
     }
     if (overrides.no_create) {
         s.create = false;

@@ -10,6 +10,8 @@ struct Settings {
     std::string db_url;  // empty: none configured
     std::string dir = "sql";
     std::string version_table = "runner_version";
+    std::string schema;                // PostgreSQL: the migrations' search_path (--schema)
+    std::string version_table_schema;  // PostgreSQL: the schema of runner's tables
     int lock_timeout_seconds = 60;
     bool create = true;  // false: commands that write refuse a missing database file
     // The desired schema (diff, revision --autogenerate): `schema_file =` in the config file
@@ -24,7 +26,8 @@ struct Overrides {
     std::optional<std::string> dir;
     std::optional<std::string> config_file;  // -c FILE; otherwise runner.ini when present
     std::optional<int> lock_timeout_seconds;
-    bool no_create = false;  // --no-create
+    std::optional<std::string> schema;  // --schema NAME
+    bool no_create = false;             // --no-create
 };
 
 // Reads the config file (when given or present) and merges the sources. Relative paths in

@@ -69,7 +69,8 @@ std::unique_ptr<Database> Context::open(OpenMode mode) {
     return open_database(
         settings().db_url, mode,
         OpenOptions{settings().version_table, settings().lock_timeout_seconds * 1000,
-                    settings().create && !forbid_create_});
+                    settings().create && !forbid_create_, settings().schema,
+                    settings().version_table_schema});
 }
 
 std::unique_ptr<Database> Context::open_scratch() {

@@ -27,6 +27,9 @@ po::options_description global_options() {
         "config,c", po::value<std::string>(), "config file (default: runner.ini if present)")(
         "lock-timeout", po::value<int>(),
         "seconds to wait for another runner's write lock (default 60)")(
+        "schema", po::value<std::string>(),
+        "PostgreSQL: the schema migrations run in (their search_path), created when missing "
+        "(else 'schema =' in runner.ini)")(
         "no-create", "commands that write refuse a missing database file instead of creating it")(
         "help,h", "show this help")("version", "print the version");
     return options;
@@ -116,7 +119,8 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
         }
         global.push_back(token);
         const bool takes_value = token == "--db" || token == "--dir" || token == "-c" ||
-                                 token == "--config" || token == "--lock-timeout";
+                                 token == "--config" || token == "--lock-timeout" ||
+                                 token == "--schema";
         if (takes_value && i + 1 < argc) {
             global.push_back(argv[++i]);
         }
@@ -148,6 +152,9 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
             }
             if (vm.count("config") != 0) {
                 o.config_file = vm["config"].as<std::string>();
+            }
+            if (vm.count("schema") != 0) {
+                o.schema = vm["schema"].as<std::string>();
             }
             o.no_create = vm.count("no-create") != 0;
             if (vm.count("lock-timeout") != 0) {

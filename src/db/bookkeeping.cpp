@@ -305,7 +305,7 @@ std::string literal_or_null(const Dialect& d, const std::string& value) {
 
 std::string Bookkeeping::log_sql(const LogEntry& e) const {
     const auto& d = dialect_;
-    return "INSERT INTO " + d.identifier(tables_.log) +
+    return "INSERT INTO " + d.offline_table(tables_.log) +
            " (at, revision, action, duration_ms, checksum, " + d.identifier("user") +
            ", host, detail) VALUES (" + d.now() + ", " + d.quote_literal(e.revision) + ", " +
            d.quote_literal(e.action) + ", 0, " + literal_or_null(d, e.checksum) + ", " +
@@ -315,7 +315,7 @@ std::string Bookkeeping::log_sql(const LogEntry& e) const {
 
 std::string Bookkeeping::record_applied_sql(const AppliedRecord& r, const LogEntry& e) const {
     const auto& d = dialect_;
-    return "INSERT INTO " + d.identifier(tables_.version) +
+    return "INSERT INTO " + d.offline_table(tables_.version) +
            " (revision, applied_at, duration_ms, checksum, how) VALUES (" +
            d.quote_literal(r.revision) + ", " + d.now() + ", 0, " + literal_or_null(d, r.checksum) +
            ", " + d.quote_literal(r.how) + ");\n" + log_sql(e);
@@ -323,7 +323,7 @@ std::string Bookkeeping::record_applied_sql(const AppliedRecord& r, const LogEnt
 
 std::string Bookkeeping::remove_applied_sql(const std::string& revision, const LogEntry& e) const {
     const auto& d = dialect_;
-    return "DELETE FROM " + d.identifier(tables_.version) +
+    return "DELETE FROM " + d.offline_table(tables_.version) +
            " WHERE revision = " + d.quote_literal(revision) + ";\n" + log_sql(e);
 }
 

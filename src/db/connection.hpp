@@ -30,6 +30,11 @@ struct OpenOptions {
     std::string version_table = "runner_version";
     int lock_timeout_ms = 60'000;  // how long to wait for another writer before failing
     bool create = true;            // false: a read-write open of a missing database fails
+    // PostgreSQL: the schema migrations run in (their search_path), and the schema of runner's
+    // bookkeeping tables; each created when missing. Empty: the server's default. Backends
+    // without schemas refuse them.
+    std::string schema;
+    std::string version_table_schema;
 };
 
 // Where a non-transactional script is: the first statement not applied, its line, and the digest

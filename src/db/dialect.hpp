@@ -31,6 +31,9 @@ class Dialect {
     // A table of the database runner works in (SQLite: main."t", so a TEMP table of the same
     // name is never meant).
     virtual std::string table(std::string_view name) const = 0;
+    // A table of runner's as an offline script names it: identifier() unless the backend keeps
+    // runner's tables somewhere the script must name (a PostgreSQL version_table_schema).
+    virtual std::string offline_table(std::string_view name) const { return identifier(name); }
     // A text literal: 'it''s'.
     virtual std::string quote_literal(std::string_view value) const = 0;
     // The placeholder of the 1-based parameter `index` (?1, $1).

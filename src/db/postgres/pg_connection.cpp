@@ -90,11 +90,11 @@ class PgConnection final : public Connection {
           shown_(shown),
           options_(options),
           session_(url, shown),
-          dialect_(),
+          dialect_(options.version_table_schema, options.schema),
           writer_(mode == OpenMode::kReadWrite),
           lock_timeout_ms_(options.lock_timeout_ms),
           keys_(std::to_string(kLockClass) + ", " +
-                std::to_string(lock_key("", options.version_table))) {
+                std::to_string(lock_key(options.version_table_schema, options.version_table))) {
         apply_settings();
         if (writer_) {
             take_lock("pg_try_advisory_lock", "taking runner's lock");
@@ -109,11 +109,11 @@ class PgConnection final : public Connection {
           options_(options),
           scratch_(std::move(scratch)),
           session_(url, shown + " (scratch database " + scratch_->name() + ")", scratch_->name()),
-          dialect_(),
+          dialect_(options.version_table_schema, options.schema),
           writer_(true),
           lock_timeout_ms_(options.lock_timeout_ms),
           keys_(std::to_string(kLockClass) + ", " +
-                std::to_string(lock_key("", options.version_table))) {
+                std::to_string(lock_key(options.version_table_schema, options.version_table))) {
         apply_settings();
     }
 
@@ -121,7 +121,15 @@ class PgConnection final : public Connection {
     const Dialect& dialect() const override { return dialect_; }
     bool exists() const override { return true; }
 
-    void begin() override { session_.exec("BEGIN", "starting a transaction"); }
+    void begin() override {
+        session_.exec("BEGIN", "starting a transaction");
+        try {
+            ensure_schemas();
+        } catch (...) {
+            rollback();
+            throw;
+        }
+    }
 
     void commit() override {
         // COMMIT of a transaction that failed only rolls it back, without an error.
@@ -144,6 +152,11 @@ class PgConnection final : public Connection {
     }
 
     int run_script(TextSource& sql, const std::string& origin, const ScriptRun& run) override {
+        if (run.non_transactional != nullptr && !session_.in_transaction() &&
+            (!options_.schema.empty() || !options_.version_table_schema.empty())) {
+            Transaction<Connection> txn(*this);  // creates the schemas when missing
+            txn.commit();
+        }
         const BookkeepingTables tables(options_.version_table);
         return run_pg_script(session_, sql, origin, run,
                              {tables.version, tables.log, tables.partial});
@@ -190,6 +203,27 @@ class PgConnection final : public Connection {
             "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = "
             "'postgres'",
             "setting the session's time zone");
+        if (!options_.schema.empty()) {
+            session_.exec("SET search_path TO " + dialect_.quote_identifier(options_.schema),
+                          "setting the search_path to the schema " + options_.schema);
+        }
+    }
+
+    // In a writer's transaction: creates the schemas runner was told to use when missing (the
+    // bookkeeping's first), so they commit or roll back with what runs in them.
+    void ensure_schemas() {
+        if (!writer_) {
+            return;
+        }
+        for (const auto* schema : {&options_.version_table_schema, &options_.schema}) {
+            if (schema->empty() ||
+                session_.scalar("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1",
+                                {*schema}, "looking for the schema " + *schema)) {
+                continue;
+            }
+            session_.exec("CREATE SCHEMA " + dialect_.quote_identifier(*schema),
+                          "creating the schema " + *schema);
+        }
     }
 
     // Polls `function` (never the blocking pg_advisory_lock) until it grants the lock or the

@@ -146,6 +146,10 @@ std::string PgDialect::table(std::string_view name) const {
                            : quote_identifier(schema_) + "." + quote_identifier(name);
 }
 
+std::string PgDialect::offline_table(std::string_view name) const {
+    return schema_.empty() ? identifier(name) : table(name);
+}
+
 // standard_conforming_strings is on (the default since 9.1): a backslash is an ordinary
 // character; E'' spelling is used only when the value holds one, so it reads the same either way.
 std::string PgDialect::quote_literal(std::string_view value) const {
@@ -173,7 +177,7 @@ std::string PgDialect::now() const {
 
 std::vector<std::string> PgDialect::bookkeeping_ddl(const BookkeepingTables& t,
                                                     bool qualified) const {
-    const auto name = [&](const std::string& n) { return qualified ? table(n) : identifier(n); };
+    const auto name = [&](const std::string& n) { return qualified ? table(n) : offline_table(n); };
     return {
         "CREATE TABLE IF NOT EXISTS " + name(t.version) +
             " (\n"
@@ -252,10 +256,20 @@ std::string PgDialect::upsert(const std::string& table_sql, const std::vector<st
 }
 
 std::string PgDialect::offline_preamble() const {
-    return "-- Review it, then run it with psql, which stops at the first error:\n"
-           "--   psql -X -f this-file.sql DATABASE_URL\n"
-           "-- (an open transaction is then rolled back when psql exits).\n"
-           "\\set ON_ERROR_STOP on\n";
+    std::string out =
+        "-- Review it, then run it with psql, which stops at the first error:\n"
+        "--   psql -X -f this-file.sql DATABASE_URL\n"
+        "-- (an open transaction is then rolled back when psql exits).\n"
+        "\\set ON_ERROR_STOP on\n";
+    for (const auto& s : {schema_, search_schema_}) {
+        if (!s.empty()) {
+            out += "CREATE SCHEMA IF NOT EXISTS " + quote_identifier(s) + ";\n";
+        }
+    }
+    if (!search_schema_.empty()) {
+        out += "SET search_path TO " + quote_identifier(search_schema_) + ";\n";
+    }
+    return out;
 }
 
 std::string PgDialect::offline_begin() const {

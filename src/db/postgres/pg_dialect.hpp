@@ -11,12 +11,15 @@ namespace runner {
 class PgDialect final : public Dialect {
   public:
     // `schema`: where runner's tables are (version_table_schema); empty: the current schema,
-    // the first of the search_path that exists.
-    explicit PgDialect(std::string schema = {}) : schema_(std::move(schema)) {}
+    // the first of the search_path that exists. `search_schema`: the migrations' schema
+    // (--schema), which offline scripts create and set as their search_path.
+    explicit PgDialect(std::string schema = {}, std::string search_schema = {})
+        : schema_(std::move(schema)), search_schema_(std::move(search_schema)) {}
 
     std::string quote_identifier(std::string_view name) const override;
     std::string identifier(std::string_view name) const override;
     std::string table(std::string_view name) const override;
+    std::string offline_table(std::string_view name) const override;
     std::string quote_literal(std::string_view value) const override;
     std::string parameter(int index) const override;
     std::string now() const override;
@@ -40,6 +43,7 @@ class PgDialect final : public Dialect {
     std::string schema_condition() const;
 
     std::string schema_;
+    std::string search_schema_;
 };
 
 }  // namespace runner

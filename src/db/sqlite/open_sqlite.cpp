@@ -214,6 +214,11 @@ std::unique_ptr<Connection> open_file(const SqliteLocation& where, const std::st
 
 std::unique_ptr<Connection> open_sqlite(const std::string& url, const std::string& shown,
                                         OpenMode mode, const OpenOptions& options) {
+    if (!options.schema.empty() || !options.version_table_schema.empty()) {
+        throw Error("database '" + shown +
+                    "' is SQLite, which has no schemas: drop --schema, 'schema =' and "
+                    "'version_table_schema =' (they are for PostgreSQL)");
+    }
     SqliteLocation where;
     const auto scheme_end = url.find("://");
     if (url.rfind("file:", 0) == 0) {
