@@ -88,9 +88,10 @@ int run_verify(Context& ctx, const VerifyOptions& o) {
     std::unique_ptr<Database> source;
     const std::string& version_table = ctx.settings().version_table;
     if (o.db) {
-        source =
-            open_database(*o.db, OpenMode::kReadOnly,
-                          OpenOptions{version_table, ctx.settings().lock_timeout_seconds * 1000});
+        OpenOptions options;
+        options.version_table = version_table;
+        options.lock_timeout_ms = ctx.settings().lock_timeout_seconds * 1000;
+        source = open_database(*o.db, OpenMode::kReadOnly, options);
         if (!source->exists()) {
             throw Error("verify: no database at " + source->describe() +
                         " to copy (check the path; without --db verify runs on a scratch "

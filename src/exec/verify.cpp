@@ -265,7 +265,9 @@ DatabaseFactory copies_of(Database& source, const std::string& version_table) {
     return [dir, original, shown, version_table, count]() {
         const std::string copy = dir->path() + "/copy-" + std::to_string(++*count) + ".db";
         std::filesystem::copy_file(original, copy);
-        auto db = open_database(copy, OpenMode::kReadWrite, OpenOptions{version_table});
+        OpenOptions options;
+        options.version_table = version_table;
+        auto db = open_database(copy, OpenMode::kReadWrite, options);
         (void)shown;
         return db;
     };
