@@ -114,6 +114,15 @@ struct VerifyOptions {
 std::optional<VerifyOptions> parse_verify(Context& ctx, const Args& args);
 int run_verify(Context& ctx, const VerifyOptions& options);
 
+// lint [--verbose] [--format json] [REV...].
+struct LintOptions {
+    std::vector<std::string> revisions;  // empty: every revision
+    bool verbose = false;                // also the findings lint_ignore silenced
+    bool json = false;
+};
+std::optional<LintOptions> parse_lint(Context& ctx, const Args& args);
+int run_lint(Context& ctx, const LintOptions& options);
+
 struct ReblessOptions {
     std::vector<std::string> revisions;
     std::string reason;

@@ -47,6 +47,7 @@ struct LintFile {
     bool transactional = true;
     std::vector<std::string> ignored;  // its header's lint_ignore codes
     std::string template_text;         // the template it was made from, unrendered
+    bool merge = false;  // a merge revision's file: empty or the template is normal there
 };
 
 // Checks that need only the file: empty or untouched files, transaction control, PRAGMAs and

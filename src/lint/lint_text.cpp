@@ -286,8 +286,10 @@ std::vector<LintFinding> lint_file_text(const LintFile& file) {
     const auto starts = line_starts(file.text);
     Checker check{file, starts, out};
     if (!file.template_text.empty() && body_lines(file.text) == body_lines(file.template_text)) {
-        check.report("untouched-template", 0,
-                     "the file is still the template `runner revision` wrote");
+        if (!file.merge) {
+            check.report("untouched-template", 0,
+                         "the file is still the template `runner revision` wrote");
+        }
     } else {
         const auto tokens = lex_sql(file.text);
         std::size_t from = 0;
@@ -306,7 +308,7 @@ std::vector<LintFinding> lint_file_text(const LintFile& file) {
             }
             from = to;
         }
-        if (!any) {
+        if (!any && !file.merge) {
             check.report("empty-migration", 0, "the file has no SQL statement");
         }
     }
@@ -329,7 +331,15 @@ std::vector<LintFinding> lint_file_text(const LintFile& file) {
 void apply_lint_silencing(const LintFile& file, std::vector<LintFinding>& findings) {
     const auto starts = line_starts(file.text);
     for (auto& f : findings) {
-        if (f.file != file.path || f.code == "unknown-lint-code") {
+        if (f.file != file.path) {
+            continue;
+        }
+        if (f.code == "unknown-lint-code") {
+            // Silenced only by naming it in the directive that has the unknown code (a code of a
+            // newer runner), or in the header.
+            const auto own =
+                f.line > 0 ? ignore_directive(line_text(file.text, starts, f.line)) : std::nullopt;
+            f.silenced = contains(file.ignored, f.code) || (own && contains(*own, f.code));
             continue;
         }
         if (contains(file.ignored, f.code) ||

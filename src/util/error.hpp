@@ -22,6 +22,8 @@ inline constexpr int kExitLockTimeout = 6;
 inline constexpr int kExitSchema = 7;
 // `runner verify`: a revision's down does not undo its up (or a step failed).
 inline constexpr int kExitVerify = 8;
+// `runner lint`: at least one error-severity finding that is not silenced.
+inline constexpr int kExitLint = 9;
 
 // Any failure a user can act on: a bad file, a bad target, a database error. It carries the
 // exit code the program ends with (1 unless said otherwise) and optional detail lines that
