@@ -59,6 +59,7 @@ bool ScriptGuard::allow(int action, const char* a1, const char* a2, const char* 
             kind_ = StatementKind::kSavepoint;
             return true;
         case SQLITE_PRAGMA:
+            pragma_ = true;
             if (a1 != nullptr && sqlite3_stricmp(a1, "case_sensitive_like") == 0) {
                 case_sensitive_like_ = true;
             }

@@ -44,6 +44,9 @@ class ScriptGuard {
     // Whether a statement since the last call ran PRAGMA case_sensitive_like (which overloads
     // LIKE on the connection until it is set back); clears the mark.
     bool take_case_sensitive_like() { return std::exchange(case_sensitive_like_, false); }
+    // Whether a statement since the last call was a PRAGMA (the only way a migration changes
+    // the connection's settings); clears the mark.
+    bool take_pragma() { return std::exchange(pragma_, false); }
     const std::vector<std::string>& tables_written() const { return written_; }
     const std::vector<std::string>& tables_changed() const { return changed_; }
 
@@ -62,6 +65,7 @@ class ScriptGuard {
     std::vector<std::string> bookkeeping_;
     bool in_transaction_ = false;
     bool case_sensitive_like_ = false;
+    bool pragma_ = false;
     bool internal_ = false;
     StatementKind kind_ = StatementKind::kOther;
     std::string refusal_;
