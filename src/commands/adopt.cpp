@@ -4,7 +4,7 @@
 #include "commands/commands.hpp"
 #include "commands/options.hpp"
 #include "exec/executor.hpp"
-#include "util/json.hpp"
+#include "present/reports.hpp"
 #include "util/text.hpp"
 
 namespace runner {
@@ -125,38 +125,14 @@ int run_adopt(Context& ctx, const AdoptOptions& options) {
         Executor(graph, ctx.writer(), ctx.err(), current_identity())
             .adopt(recorded, table, *versions, drop);
     }
-    if (json) {
-        ctx.out() << JsonObject()
-                         .add("status", status)
-                         .add("database", shown)
-                         .add("alembic_table", table)
-                         .add_raw("alembic_version", json_strings(*versions))
-                         .add_raw("recorded", json_strings(ids(graph, recorded)))
-                         .add("alembic_table_dropped", drop)
-                         .str()
-                  << "\n";
-        return kExitOk;
-    }
-    if (versions->empty()) {
-        ctx.out() << table << " in " << shown
-                  << " is empty (Alembic at base): nothing to adopt; 'runner upgrade' starts from "
-                     "base\n";
-    } else if (runner_has_records) {
-        ctx.out() << "runner already records what " << table << " says (" << join(*versions, ", ")
-                  << ") in " << shown << ": nothing to adopt\n";
-    } else {
-        ctx.out() << "Adopted " << shown << " at " << join(*versions, ", ") << " (" << table
-                  << "): recorded " << recorded.size() << " revision"
-                  << (recorded.size() == 1 ? "" : "s")
-                  << " as applied, with their ancestors and depends_on; no migration SQL ran\n";
-    }
-    if (drop) {
-        ctx.out() << "Dropped " << table << "\n";
-    } else if (!versions->empty()) {
-        ctx.out() << table
-                  << " is kept, so Alembic can take over again; drop it with 'runner "
-                     "adopt --drop-alembic-table' once nobody needs that\n";
-    }
+    AdoptReport report;
+    report.status = status;
+    report.database = shown;
+    report.alembic_table = table;
+    report.alembic_versions = *versions;
+    report.recorded = recorded;
+    report.dropped = drop;
+    ctx.out() << (json ? adopt_report_json(graph, report) + "\n" : adopt_report_text(report));
     return kExitOk;
 }
 

@@ -3,7 +3,7 @@
 
 #include "commands/commands.hpp"
 #include "commands/options.hpp"
-#include "util/json.hpp"
+#include "present/reports.hpp"
 
 namespace runner {
 namespace po = boost::program_options;
@@ -30,14 +30,9 @@ int run_current(Context& ctx, const CurrentOptions& options) {
     const VersionState state = ctx.state(db);
     if (json) {
         const AppliedInfo info = ctx.applied_info();
-        std::vector<std::string> items;
-        for (const Rev r : graph.current_heads(state.rows)) {
-            items.push_back(revision_json(graph, r, &info, true));
-        }
-        ctx.out() << JsonObject()
-                         .add("database", db.describe())
-                         .add_raw("current", json_array(items))
-                         .str()
+        const auto current = graph.current_heads(state.rows);
+        const std::string database = db.describe();
+        ctx.out() << revisions_report_json(graph, "current", current, &info, current, &database)
                   << "\n";
         return kExitOk;
     }

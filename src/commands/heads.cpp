@@ -7,7 +7,7 @@
 #include "commands/options.hpp"
 #include "migration/script_directory.hpp"
 #include "migration/script_writer.hpp"
-#include "util/json.hpp"
+#include "present/reports.hpp"
 
 namespace runner {
 namespace po = boost::program_options;
@@ -46,11 +46,7 @@ int run_heads(Context& ctx, const HeadsOptions& options) {
     const RevisionGraph& graph = refreshed ? *refreshed : ctx.graph();
     const auto& heads = options.resolve_dependencies ? graph.real_heads() : graph.heads();
     if (json) {
-        std::vector<std::string> items;
-        for (const Rev r : heads) {
-            items.push_back(revision_json(graph, r));
-        }
-        ctx.out() << JsonObject().add_raw("heads", json_array(items)).str() << "\n";
+        ctx.out() << revisions_report_json(graph, "heads", heads, nullptr) << "\n";
         return kExitOk;
     }
     for (const Rev r : heads) {

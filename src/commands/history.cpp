@@ -5,7 +5,7 @@
 #include "commands/commands.hpp"
 #include "commands/options.hpp"
 #include "plan/target.hpp"
-#include "util/json.hpp"
+#include "present/reports.hpp"
 
 namespace runner {
 namespace po = boost::program_options;
@@ -63,12 +63,7 @@ int run_history(Context& ctx, const HistoryOptions& options) {
     const auto revs = with_target(graph, upper.empty() ? "heads" : upper,
                                   [&] { return history_range(graph, rows, lower, upper); });
     if (json) {
-        std::vector<std::string> items;
-        for (const Rev r : revs) {
-            const bool current = std::find(rows.begin(), rows.end(), r) != rows.end();
-            items.push_back(revision_json(graph, r, &info, current));
-        }
-        ctx.out() << JsonObject().add_raw("revisions", json_array(items)).str() << "\n";
+        ctx.out() << revisions_report_json(graph, "revisions", revs, &info, rows) << "\n";
         return kExitOk;
     }
     std::string text;

@@ -44,13 +44,15 @@ int run_reset(Context& ctx, const ResetOptions& options) {
                      PlanRequest{Direction::kUpgrade, "heads", false, false, false, json}, report);
     } catch (const Error& e) {
         if (json) {
-            ctx.out() << plan_json(graph, "reset", "heads", ctx.read().describe(), report, &e)
+            ctx.out() << plan_report_json(graph, "reset", "heads", ctx.read().describe(), report,
+                                          &e)
                       << "\n";
         }
         throw;
     }
     if (json) {
-        ctx.out() << plan_json(graph, "reset", "heads", ctx.read().describe(), report, nullptr)
+        ctx.out() << plan_report_json(graph, "reset", "heads", ctx.read().describe(), report,
+                                      nullptr)
                   << "\n";
     }
     return kExitOk;

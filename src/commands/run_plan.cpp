@@ -9,46 +9,9 @@
 
 #include "exec/drift.hpp"
 #include "exec/preflight.hpp"
-#include "util/json.hpp"
 #include "util/text.hpp"
 
 namespace runner {
-std::string plan_json(const RevisionGraph& graph, const std::string& command,
-                      const std::string& target, const std::string& database,
-                      const PlanReport& report, const Error* error) {
-    std::vector<std::string> steps;
-    for (const auto& s : report.steps) {
-        const Migration& m = graph.migration(s.rev);
-        steps.push_back(JsonObject()
-                            .add("revision", m.revision)
-                            .add_raw("down_revisions", json_strings(m.down_revisions))
-                            .add("message", m.message)
-                            .add("direction", direction_name(s.direction))
-                            .add("status", s.skipped ? "skipped" : "done")
-                            .add("duration_ms", s.duration_ms)
-                            .str());
-    }
-    JsonObject out;
-    out.add("command", command)
-        .add("target", target)
-        .add("database", database)
-        .add("ok", error == nullptr)
-        .add("nothing_to_do", error == nullptr && report.nothing_to_do)
-        .add_raw("steps", json_array(steps));
-    if (report.backup.empty()) {
-        out.add_null("backup");
-    } else {
-        out.add("backup", report.backup);
-    }
-    if (error == nullptr) {
-        out.add_null("error");
-    } else {
-        out.add("error", error->what());
-    }
-    out.add("exit_code", error == nullptr ? kExitOk : error->exit_code());
-    return out.str();
-}
-
 namespace {
 
 boost::program_options::options_description plan_options() {
@@ -171,15 +134,15 @@ int run_plan(Context& ctx, const Context::Loaded& loaded, const std::vector<Rev>
         execute_plan(ctx, loaded, steps, request, report);
     } catch (const Error& e) {
         if (request.json) {
-            ctx.out() << plan_json(ctx.graph(), direction_name(request.direction), request.target,
-                                   ctx.read().describe(), report, &e)
+            ctx.out() << plan_report_json(ctx.graph(), direction_name(request.direction),
+                                          request.target, ctx.read().describe(), report, &e)
                       << "\n";
         }
         throw;
     }
     if (request.json) {
-        ctx.out() << plan_json(ctx.graph(), direction_name(request.direction), request.target,
-                               ctx.read().describe(), report, nullptr)
+        ctx.out() << plan_report_json(ctx.graph(), direction_name(request.direction),
+                                      request.target, ctx.read().describe(), report, nullptr)
                   << "\n";
     }
     return kExitOk;

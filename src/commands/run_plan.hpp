@@ -9,6 +9,7 @@
 #include "app/context.hpp"
 #include "commands/options.hpp"
 #include "exec/executor.hpp"
+#include "present/reports.hpp"
 
 namespace runner {
 
@@ -30,13 +31,6 @@ std::optional<PlanOptions> parse_plan_command(Context& ctx, const Args& args, co
 // The PlanRequest for running `options` in `direction`; applies --no-create to the context.
 PlanRequest plan_request(Context& ctx, Direction direction, const PlanOptions& options);
 
-// What running one or more plans did, for the JSON report.
-struct PlanReport {
-    std::vector<StepReport> steps;  // completed and kept (none of a failed --atomic plan)
-    std::string backup;             // the backup taken, if any
-    bool nothing_to_do = true;
-};
-
 // Applies the rules of exec/preflight.hpp (drift unless allow_drift, migrations that stopped
 // part-way unless resuming, --atomic), takes a backup when asked, and runs the plan, adding what
 // it did to `report` (also when it throws). Progress and, in text mode, "Nothing to ..." go to
@@ -47,10 +41,5 @@ void execute_plan(Context& ctx, const Context::Loaded& loaded, const std::vector
 // execute_plan, then the JSON report on stdout when asked for (on failure too).
 int run_plan(Context& ctx, const Context::Loaded& loaded, const std::vector<Rev>& steps,
              const PlanRequest& request);
-
-// The JSON report of upgrade, downgrade and reset; `error` is null on success.
-std::string plan_json(const RevisionGraph& graph, const std::string& command,
-                      const std::string& target, const std::string& database,
-                      const PlanReport& report, const Error* error);
 
 }  // namespace runner

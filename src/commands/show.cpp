@@ -3,7 +3,7 @@
 
 #include "commands/commands.hpp"
 #include "commands/options.hpp"
-#include "util/json.hpp"
+#include "present/reports.hpp"
 
 namespace runner {
 namespace po = boost::program_options;
@@ -35,11 +35,7 @@ int run_show(Context& ctx, const ShowOptions& options) {
     }
     const AppliedInfo info = ctx.applied_info();
     if (options.json) {
-        std::vector<std::string> items;
-        for (const Rev r : revs) {
-            items.push_back(revision_json(graph, r, &info));
-        }
-        ctx.out() << JsonObject().add_raw("revisions", json_array(items)).str() << "\n";
+        ctx.out() << revisions_report_json(graph, "revisions", revs, &info) << "\n";
         return kExitOk;
     }
     for (const Rev r : revs) {

@@ -23,7 +23,7 @@ ALLOWED = {
     "db/postgres": CORE | {"db"},
     "exec": CORE | {"db"},
     "app": CORE | {"db", "present"},
-    "present": CORE | {"app"},
+    "present": CORE | {"app", "db", "exec"},
     "commands": CORE | {"db", "exec", "app", "present"},
     "cli": CORE | {"db", "exec", "app", "present", "commands"},
 }
