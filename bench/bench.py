@@ -230,6 +230,8 @@ def from_json(data):
             for k, x in v["measurement"].items():
                 setattr(m, k, x)
             return m
+        if isinstance(v, list):
+            return [conv(x) for x in v]
         if isinstance(v, dict):
             out = {}
             for k, x in v.items():
@@ -451,6 +453,7 @@ def main():
     info = machine_info(runner, args.built_from or "binary " + runner, alembic_py, sqitch)
     results = {"info": info, "runs": runs, "sizes": sizes, "shapes": shapes, "big_mbs": big_mbs,
                "quick": args.quick, "upgrade": {}, "read": {}, "big": {}, "startup": {},
+               "compare": [],
                "cat": {}, "stat": {}, "mismatch": [], "argv_shown": shown_args(sys.argv[1:])}
     started = time.time()
     print("bench: workloads in %s; %d run%s each" % (work, runs, "" if runs == 1 else "s"),
@@ -575,6 +578,28 @@ def main():
                     lambda: ["sqitch", "--chdir", sdir, "status", "db:sqlite:" + sdb],
                     env=env, timeout=args.peer_timeout, warmup=True, logdir=logs)
             results["read"][key] = reads
+
+            # `runner diff`: the migrations' schema and schema.sql each built on a scratch
+            # database in memory, then compared; the limit is the shell building the same two.
+            if shape == "data" and n == report.target_size(sizes, 2000):
+                schema_sql = os.path.join(base, "schema.sql")
+                with open(schema_sql, "wb") as out:
+                    subprocess.run([runner, "--dir", sql_dir, "schema"], stdout=out, check=True)
+                ups = os.path.join(base, "every-up.sql")
+                with open(ups, "w") as out:
+                    for r in revs:  # created parents first: a topological order
+                        for chunk in wl.up_text_chunks(r):
+                            out.write(chunk)
+                measured = measure_group([
+                    Spec("runner diff (schema.sql = the heads' schema)",
+                         lambda: [runner, "--dir", sql_dir, "diff", "--schema-file", schema_sql]),
+                    Spec("sqlite3 shell: every up file, then schema.sql, into memory",
+                         lambda: ["/bin/sh", "-c", '"$0" :memory: < "$1" && "$0" :memory: < "$2"',
+                                  sqlite3_shell, ups, schema_sql])], runs, warmup=True, logdir=logs)
+                results["compare"].append({
+                    "command": "`diff`", "workload": "%s %s" % (shape, report.nice(n)),
+                    "runner": measured[0], "limit": measured[1], "target": report.TARGETS["diff"],
+                    "limit_label": "sqlite3 shell: every up file, then schema.sql, into memory"})
 
     # The large data migration.
     for mb in big_mbs:

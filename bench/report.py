@@ -16,6 +16,7 @@ TARGETS = {
     "big_rss_mb": 48.0,
     "linear": 1.2,          # time per MB (big file) or per revision may grow by at most this
     "startup_ms": 5.0,
+    "diff": 1.3,            # runner diff / the shell building both schemas in memory
 }
 
 
@@ -162,6 +163,11 @@ def evaluate(res):
                                 "%s %s→%s" % (shape, nice(n1), nice(n2)),
                                 "×%.2f; %.2f× → %.2f×" % (lim2 / lim1, t1 / lim1, t2 / lim2),
                                 "(reference)"))
+    for c in res.get("compare", []):
+        if secs(c["runner"]) and secs(c["limit"]):
+            r = c["runner"].seconds / c["limit"].seconds
+            out.append(("%s ≤ %.2f× %s" % (c["command"], c["target"], c["limit_label"]),
+                        c["workload"], "%.2f×" % r, verdict(r <= c["target"])))
     for label in ("--version", "--help"):
         t = res["startup"].get(label)
         if t is not None:
@@ -279,6 +285,22 @@ def tables(res):
                "CPU runner / limit", "cat",
                "runner RSS", "shell RSS", "sqitch", "sqitch RSS", "sqitch/runner", "target"],
               rows)))
+
+    rows = []
+    for c in res.get("compare", []):
+        ok = ""
+        if secs(c["runner"]) and secs(c["limit"]):
+            ok = verdict(c["runner"].seconds / c["limit"].seconds <= c["target"])
+        rows.append([c["command"], c["workload"], fmt_s(c["runner"]), c["limit_label"],
+                     fmt_s(c["limit"]), ratio(c["runner"], c["limit"]),
+                     cpu_ratio(c["runner"], c["limit"]), fmt_mb(c["runner"].rss_kb),
+                     "≤ %.2f× %s" % (c["target"], ok)])
+    if rows:
+        sections.append((
+            "Commands that build schemas on scratch databases",
+            "Each against the least the same work takes (warm cache, best of the runs' mean).",
+            table(["command", "history", "runner", "limit", "limit time", "runner/limit",
+                   "CPU runner / limit", "runner RSS", "target"], rows)))
 
     rows = []
     base = res["startup"].get("true (spawn baseline)")
