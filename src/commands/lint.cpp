@@ -1,7 +1,9 @@
 // `runner lint [REV...]`: the lint checks on the migration files (see lint/lint.hpp), each finding
 // with its code, severity, file:line and what to do; exit 9 when one is an unsilenced error.
 #include <algorithm>
+#include <map>
 #include <ostream>
+#include <set>
 #include <tuple>
 
 #include <boost/filesystem/path.hpp>
@@ -9,6 +11,8 @@
 #include "authoring/script_template.hpp"
 #include "commands/commands.hpp"
 #include "commands/options.hpp"
+#include "db/dialect.hpp"
+#include "exec/verify.hpp"
 #include "lint/lint.hpp"
 #include "migration/header.hpp"
 #include "migration/script_directory.hpp"
@@ -50,6 +54,85 @@ LintFile lint_file(const std::string& path, const std::string& revision, bool tr
     f.template_text = std::move(template_of);
     f.merge = merge;
     return f;
+}
+
+std::string first_line(const std::string& text) {
+    return text.substr(0, text.find('\n'));
+}
+
+// Whether a static finding already points at `file`:`line` (then a failure there is explained).
+bool explained(const std::vector<LintFinding>& findings, const std::string& file, int line) {
+    return line > 0 && std::any_of(findings.begin(), findings.end(), [&](const LintFinding& f) {
+               return f.file == file && f.line == line;
+           });
+}
+
+// The dynamic checks: every selected revision up, down and up again on a scratch database
+// (verify's walk), the schema before and after each up compared by lint_schema_change.
+std::vector<LintFinding> lint_on_scratch(Context& ctx, const RevisionGraph& graph,
+                                         const std::vector<Rev>& order,
+                                         const std::map<Rev, std::pair<LintFile, LintFile>>& files,
+                                         const std::vector<LintFinding>& static_findings) {
+    std::vector<LintFinding> out;
+    const DatabaseFactory fresh = [&ctx] { return ctx.open_scratch(); };
+    const AfterUp after_up = [&](Rev r, Database& db, const Schema& before, const Schema& after) {
+        const auto it = files.find(r);
+        if (it == files.end()) {
+            return;
+        }
+        const LintFile& up = it->second.first;
+        std::vector<std::string> broken;
+        if (lint_renames(up.text)) {
+            Connection& c = db.connection();
+            for (const ViewDef& view : after.views) {
+                try {
+                    c.query("SELECT * FROM " + c.dialect().table(view.name) + " LIMIT 0", {},
+                            "querying a view after a rename");
+                } catch (const Error& e) {
+                    broken.push_back("view '" + view.name +
+                                     "' no longer works after the rename: " + first_line(e.what()));
+                }
+            }
+        }
+        for (auto& f : lint_schema_change(up, before, after, broken)) {
+            out.push_back(std::move(f));
+        }
+    };
+    const VerifyReport report = verify_revisions(graph, order, fresh, after_up);
+    std::set<Rev> bad_down;  // a second up after a bad down fails for the down's reason
+    for (const VerifyProblem& p : report.problems) {
+        const auto it = files.find(p.rev);
+        if (it == files.end() || (p.step == "up again" && bad_down.count(p.rev) != 0)) {
+            continue;
+        }
+        if (p.step == "down") {
+            bad_down.insert(p.rev);
+        }
+        const LintFile& file =
+            p.path == it->second.first.path ? it->second.first : it->second.second;
+        if (p.failed && explained(static_findings, p.path, p.line)) {
+            continue;
+        }
+        LintFinding f;
+        f.code = p.failed || p.differences.empty() ? "migration-fails" : "down-not-undone";
+        const LintRule* rule = find_lint_rule(f.code);
+        f.severity = rule->severity;
+        f.file = p.path;
+        f.line = p.line;
+        f.revision = graph.id(p.rev);
+        f.message = first_line(p.message);
+        if (!p.differences.empty()) {
+            f.message += ": " + first_line(render_differences_text(p.differences));
+            if (p.differences.size() > 1) {
+                f.message += " (and " + std::to_string(p.differences.size() - 1) + " more)";
+            }
+        }
+        f.remedy = std::string(rule->remedy);
+        std::vector<LintFinding> one{std::move(f)};
+        apply_lint_silencing(file, one);
+        out.push_back(std::move(one.front()));
+    }
+    return out;
 }
 
 }  // namespace
@@ -101,7 +184,7 @@ int run_lint(Context& ctx, const LintOptions& o) {
     const std::string down_template = template_text(dir, kDownTemplateFile, kDefaultDownTemplate);
 
     std::vector<LintFinding> findings;
-    std::vector<LintFile> files;  // the up file of each selected revision, for silencing
+    std::map<Rev, std::pair<LintFile, LintFile>> files;  // up and down of each selected revision
     for (const Rev r : order) {
         const Migration& m = graph.migration(r);
         const bool merge = m.down_revisions.size() > 1;
@@ -109,24 +192,27 @@ int run_lint(Context& ctx, const LintOptions& o) {
         for (auto& f : lint_file_text(up)) {
             findings.push_back(std::move(f));
         }
+        LintFile down;
         if (!m.down_path.empty()) {
-            const LintFile down =
-                lint_file(m.down_path, m.revision, m.down_transactional, down_template, merge);
+            down = lint_file(m.down_path, m.revision, m.down_transactional, down_template, merge);
             for (auto& f : lint_file_text(down)) {
                 findings.push_back(std::move(f));
             }
         }
-        files.push_back(std::move(up));
+        files.emplace(r, std::pair{std::move(up), std::move(down)});
     }
     // Prefix findings concern the up file of the revision named.
     std::vector<LintFinding> prefixes = lint_file_prefixes(graph);
-    for (const auto& file : files) {
-        apply_lint_silencing(file, prefixes);
+    for (const auto& [r, pair] : files) {
+        apply_lint_silencing(pair.first, prefixes);
     }
     for (auto& f : prefixes) {
         if (const auto r = graph.find(f.revision); r && selected[*r]) {
             findings.push_back(std::move(f));
         }
+    }
+    for (auto& f : lint_on_scratch(ctx, graph, order, files, findings)) {
+        findings.push_back(std::move(f));
     }
     std::stable_sort(findings.begin(), findings.end(),
                      [](const LintFinding& a, const LintFinding& b) {

@@ -65,8 +65,8 @@ std::vector<std::string> integrity_problems(Database& db,
 
 class Verifier {
   public:
-    Verifier(const RevisionGraph& graph, const DatabaseFactory& fresh)
-        : graph_(graph), fresh_(fresh) {}
+    Verifier(const RevisionGraph& graph, const DatabaseFactory& fresh, const AfterUp& after_up)
+        : graph_(graph), fresh_(fresh), after_up_(after_up) {}
 
     VerifyReport run(const std::vector<Rev>& order) {
         start(std::nullopt);
@@ -130,8 +130,14 @@ class Verifier {
         try {
             Executor executor(graph_, *db_, discard, current_identity());
             executor.run({r}, direction, RunOptions{});
+        } catch (const StatementError& e) {
+            problem(r, name, direction, std::string(name) + " failed: " + e.what());
+            report_.problems.back().failed = true;
+            report_.problems.back().line = e.line();
+            return false;
         } catch (const Error& e) {
             problem(r, name, direction, std::string(name) + " failed: " + e.what());
+            report_.problems.back().failed = true;
             return false;
         }
         (void)m;
@@ -145,9 +151,13 @@ class Verifier {
     void problem(Rev r, const char* name, Direction direction, std::string message,
                  std::vector<SchemaDifference> differences = {}) {
         const Migration& m = graph_.migration(r);
-        report_.problems.push_back({r, name,
-                                    direction == Direction::kUpgrade ? m.up_path : m.down_path,
-                                    std::move(message), std::move(differences)});
+        VerifyProblem p;
+        p.rev = r;
+        p.step = name;
+        p.path = direction == Direction::kUpgrade ? m.up_path : m.down_path;
+        p.message = std::move(message);
+        p.differences = std::move(differences);
+        report_.problems.push_back(std::move(p));
     }
 
     void verify(Rev r) {
@@ -176,6 +186,9 @@ class Verifier {
             return;
         }
         const Snapshot after_up = snapshot(*db_);
+        if (after_up_) {
+            after_up_(r, *db_, before.schema, after_up.schema);
+        }
         bool sound = true;
         if (!step(r, Direction::kDowngrade, "down")) {
             // Rolled back: r stays applied.
@@ -216,6 +229,7 @@ class Verifier {
 
     const RevisionGraph& graph_;
     const DatabaseFactory& fresh_;
+    const AfterUp& after_up_;
     std::unique_ptr<Database> db_;
     std::set<Rev> applied_;
     std::set<Rev> verified_ok_;  // up worked: later revisions may build on it
@@ -252,8 +266,8 @@ class TempDirectory {
 }  // namespace
 
 VerifyReport verify_revisions(const RevisionGraph& graph, const std::vector<Rev>& order,
-                              const DatabaseFactory& fresh) {
-    return Verifier(graph, fresh).run(order);
+                              const DatabaseFactory& fresh, const AfterUp& after_up) {
+    return Verifier(graph, fresh, after_up).run(order);
 }
 
 DatabaseFactory copies_of(Database& source, const std::string& version_table) {

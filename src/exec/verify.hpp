@@ -19,6 +19,8 @@ struct VerifyProblem {
     std::string step;  // "up", "down", "up again"
     std::string path;  // the file that step ran
     std::string message;
+    bool failed = false;  // the step itself failed (else: it ran, and what it left is wrong)
+    int line = 0;         // of the failing statement in `path`, when known
     // For a schema that differs: expected is the state to come back to, actual what is there.
     std::vector<SchemaDifference> differences;
 };
@@ -43,8 +45,11 @@ using DatabaseFactory = std::function<std::unique_ptr<Database>()>;
 // has applied, and those built on a revision whose up failed, are skipped. After a revision
 // whose down or second up misbehaved, the next revisions start from a fresh database brought to
 // the revisions verified so far, so one bad migration does not hide the next.
+// `after_up`, when set, is told after each first up that worked, before its down runs: the
+// revision, the database, and the schemas before and after the up.
+using AfterUp = std::function<void(Rev, Database&, const Schema& before, const Schema& after)>;
 VerifyReport verify_revisions(const RevisionGraph& graph, const std::vector<Rev>& order,
-                              const DatabaseFactory& fresh);
+                              const DatabaseFactory& fresh, const AfterUp& after_up = {});
 
 // A factory of working copies of `source` (a database runner opened read-only): the first call
 // takes one consistent copy with the backend's backup capability into a private temporary

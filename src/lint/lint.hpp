@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "graph/revision_graph.hpp"
+#include "schema/model.hpp"
 
 namespace runner {
 
@@ -64,6 +65,16 @@ std::vector<LintFinding> lint_file_prefixes(const RevisionGraph& graph);
 // `-- lint_ignore: CODE` comment right above line `finding.line` in it; for findings that
 // other checks make about that file.
 void apply_lint_silencing(const LintFile& file, std::vector<LintFinding>& findings);
+
+// The checks on what `up` (a revision's up file) did to the schema, from `before` to `after`
+// (both read on a scratch database): data-loss, rebuild-loses-objects, fk-without-index,
+// fk-missing-target, rename-rewrites-dependents (`broken`: one line each for views the up's
+// renames left unusable, which the caller found by querying them). Silenced as in the file.
+std::vector<LintFinding> lint_schema_change(const LintFile& up, const Schema& before,
+                                            const Schema& after,
+                                            const std::vector<std::string>& broken = {});
+// Whether the script has an ALTER TABLE ... RENAME (then views are worth querying after it).
+bool lint_renames(std::string_view script);
 
 // The SQL statements of a SQLite script as lint sees them: where each starts and its text
 // (trigger bodies kept whole). Comments are not statements.

@@ -35,6 +35,32 @@ const std::vector<LintRule>& lint_rules() {
          "ALTER TABLE ... ADD COLUMN ... NOT NULL without a non-NULL default (fails on any table "
          "with rows)",
          "give the column a DEFAULT, or rebuild the table and fill the column while copying"},
+        {"migration-fails", S::kError,
+         "the up or down fails on a scratch database (run in order after its ancestors)",
+         "fix the statement named; `runner verify` runs the same steps"},
+        {"down-not-undone", S::kError,
+         "the down does not give back the schema from before the up, or the up run again "
+         "after it does not give the schema of the first up",
+         "make the down undo each change of the up, newest first; `runner verify` shows the diff"},
+        {"data-loss", S::kWarning,
+         "the up drops a table or a column, or rebuilds a table without one of its columns",
+         "copy the data somewhere first, or silence it with lint_ignore when the loss is intended"},
+        {"rebuild-loses-objects", S::kError,
+         "a table rebuild (drop and create again) loses the old table's indexes, triggers or "
+         "views",
+         "create them again after the rebuild (`runner schema REV` shows them as they were)"},
+        {"fk-without-index", S::kWarning,
+         "a foreign key whose child columns have no index (each delete in the parent scans the "
+         "child table)",
+         "CREATE INDEX on the child columns, in the same migration"},
+        {"fk-missing-target", S::kError,
+         "a foreign key references a table or column that does not exist at that revision",
+         "create the parent (or its column) first, or correct the reference"},
+        {"rename-rewrites-dependents", S::kWarning,
+         "ALTER TABLE ... RENAME silently rewrote views or triggers that use the old name, or "
+         "left a view that no longer works",
+         "check the rewritten objects do what you want, or drop and create them explicitly "
+         "around the rename"},
         {"prefix-collision", S::kWarning, "two migrations' file names start with the same number",
          "renumber one of them (runner orders by the graph, people read the numbers)"},
         {"prefix-order", S::kWarning,
