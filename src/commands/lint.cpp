@@ -148,7 +148,10 @@ std::optional<LintOptions> parse_lint(Context& ctx, const Args& args) {
     positional.add("revisions", -1);
     static const std::string description =
         "Check the migration files for mistakes: statements that cannot work in runner's\n"
-        "transaction, empty or untouched files, file numbers that contradict the graph. Only\n"
+        "transaction, empty or untouched files, file numbers that contradict the graph; then,\n"
+        "on a scratch database in memory, every revision up, down and up again (as verify)\n"
+        "and what each up did to the schema: data loss, rebuilds that lose indexes, triggers\n"
+        "or views, foreign keys without an index or a target, renames that rewrite views. Only\n"
         "the REVs given (revision ids, prefixes, labels), else every revision. Each finding is\n"
         "one line: FILE:LINE: SEVERITY CODE: MESSAGE, with what to do below it. A finding is\n"
         "silenced on purpose in the file itself: a header line '-- lint_ignore: CODE, ...'\n"
