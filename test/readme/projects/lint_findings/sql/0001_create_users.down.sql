@@ -1,0 +1,5 @@
+-- revision: aaaa00000001
+-- down_revision:
+-- message: create users
+
+DROP TABLE users;
