@@ -263,9 +263,13 @@ void data_loss(const Statements& s, const Schema& before, const Schema& after, R
         const bool rebuilt = s.dropped_tables.count(name) != 0 || s.renamed_tables.count(name) != 0;
         for (const ColumnDef& column : old.columns) {
             std::string column_now = fold_name(column.name);
-            if (const auto r = s.renamed_columns.find({name, column_now});
-                r != s.renamed_columns.end()) {
-                column_now = r->second;
+            // Renamed under the table's old or new name.
+            for (const auto& in : {name, now}) {
+                if (const auto r = s.renamed_columns.find({in, column_now});
+                    r != s.renamed_columns.end()) {
+                    column_now = r->second;
+                    break;
+                }
             }
             if (find_column(*kept, column_now) != nullptr) {
                 continue;
