@@ -61,6 +61,10 @@ int run_diff(Context& ctx, const DiffOptions& o) {
                   << "\n";
     } else if (code == kExitOk) {
         ctx.err() << agreement_line(file.path, heads) << "\n";
+    } else if (change.current.dialect == SchemaDialect::kPostgres) {
+        // No up SQL on PostgreSQL (autogenerate writes SQLite's rebuilds): what differs.
+        ctx.raw_out() << render_differences_text(change.differences) << std::flush;
+        ctx.err() << difference_line(file.path, heads, change.differences.size()) << "\n";
     } else {
         // Byte for byte: string literals in the schema may hold any character.
         ctx.raw_out() << change.plan.up.sql << std::flush;  // before the line on stderr

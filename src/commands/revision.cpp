@@ -5,6 +5,7 @@
 #include "commands/commands.hpp"
 #include "commands/options.hpp"
 #include "commands/revision_files.hpp"
+#include "db/capabilities.hpp"
 #include "exec/autogenerate.hpp"
 #include "migration/script_writer.hpp"
 #include "present/schema_change.hpp"
@@ -126,6 +127,14 @@ int run_revision(Context& ctx, const RevisionOptions& options) {
     if (!options.autogenerate) {
         write_revision_files(ctx, graph, revision);
         return kExitOk;
+    }
+    if (!ctx.settings().db_url.empty()) {
+        const SchemaCatalog* catalog = ctx.read().connection().catalog();
+        if (catalog != nullptr && catalog->dialect() == SchemaDialect::kPostgres) {
+            throw Error(
+                "revision --autogenerate writes SQLite's table rebuilds and does not write "
+                "PostgreSQL yet; write the migration by hand ('runner diff' lists what differs)");
+        }
     }
     require_database_at_heads(ctx, graph);
     std::vector<Rev> base;

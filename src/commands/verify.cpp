@@ -5,6 +5,7 @@
 
 #include "commands/commands.hpp"
 #include "commands/options.hpp"
+#include "db/capabilities.hpp"
 #include "exec/verify.hpp"
 #include "plan/target.hpp"
 #include "util/json.hpp"
@@ -87,20 +88,38 @@ int run_verify(Context& ctx, const VerifyOptions& o) {
     std::string where = "a scratch database in memory";
     std::unique_ptr<Database> source;
     const std::string& version_table = ctx.settings().version_table;
+    const auto on_postgres = [](Database& db) {
+        const SchemaCatalog* catalog = db.connection().catalog();
+        return catalog != nullptr && catalog->dialect() == SchemaDialect::kPostgres;
+    };
     if (o.db) {
         OpenOptions options;
         options.version_table = version_table;
         options.lock_timeout_ms = ctx.settings().lock_timeout_seconds * 1000;
+        options.schema = ctx.settings().schema;
+        options.version_table_schema = ctx.settings().version_table_schema;
         source = open_database(*o.db, OpenMode::kReadOnly, options);
-        if (!source->exists()) {
-            throw Error("verify: no database at " + source->describe() +
-                        " to copy (check the path; without --db verify runs on a scratch "
-                        "database)");
+        if (on_postgres(*source)) {
+            // runner does not copy a PostgreSQL database: scratch ones on its server instead.
+            const Connection& like = source->connection();
+            fresh = [&like, &version_table] { return open_scratch_database(&like, version_table); };
+            where = "a scratch database made from template0 on the server of " +
+                    source->describe() + " (dropped afterwards)";
+        } else {
+            if (!source->exists()) {
+                throw Error("verify: no database at " + source->describe() +
+                            " to copy (check the path; without --db verify runs on a scratch "
+                            "database)");
+            }
+            fresh = copies_of(*source, version_table);
+            where = "a copy of " + source->describe();
         }
-        fresh = copies_of(*source, version_table);
-        where = "a copy of " + source->describe();
     } else {
         fresh = [&ctx] { return ctx.open_scratch(); };
+        if (!ctx.settings().db_url.empty() && on_postgres(ctx.read())) {
+            where = "a scratch database made from template0 on the server of " +
+                    ctx.read().describe() + " (dropped afterwards)";
+        }
     }
     VerifyReport report = verify_revisions(graph, order, fresh);
     const int code = report.problems.empty() ? kExitOk : kExitVerify;

@@ -67,6 +67,8 @@ class SchemaCatalog {
     // The schema, canonicalize()d, without the backend's internal tables and without
     // `excluded_tables` (compared as the backend compares names) and their indexes and triggers.
     virtual Schema read_schema(const std::vector<std::string>& excluded_tables) = 0;
+    // The SQL the schema is read and written in.
+    virtual SchemaDialect dialect() const { return SchemaDialect::kSqlite; }
 };
 
 }  // namespace runner

@@ -21,7 +21,10 @@ SchemaChange compare_with_schema_file(const RevisionGraph& graph, const std::vec
     }
     change.differences = diff_schemas(change.desired, change.current);
     // Even with no difference, hints are checked: a rename the schemas contradict is an error.
-    change.plan = plan_migration(change.current, change.desired, renames);
+    // The planner writes SQLite's table rebuilds: on PostgreSQL there is no plan.
+    if (change.current.dialect == SchemaDialect::kSqlite) {
+        change.plan = plan_migration(change.current, change.desired, renames);
+    }
     return change;
 }
 

@@ -20,7 +20,9 @@ struct SchemaChange {
     // diff_schemas(desired, current): "missing" is in the schema file and not yet migrated to,
     // "extra" is in the migrations and no longer in the schema file. Empty: they agree.
     std::vector<SchemaDifference> differences;
-    MigrationPlan plan;  // current -> desired with the renames; empty when they agree
+    // current -> desired with the renames; empty when they agree, and on PostgreSQL (the
+    // planner writes SQLite's table rebuilds).
+    MigrationPlan plan;
 };
 
 // A fresh, empty scratch database of the configured backend.

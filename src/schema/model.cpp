@@ -58,6 +58,9 @@ void canonicalize(Schema& schema) {
     sort_by(schema.indexes, by_name);
     sort_by(schema.views, by_name);
     sort_by(schema.triggers, by_name);
+    sort_by(schema.types, by_name);
+    sort_by(schema.sequences, by_name);
+    sort_by(schema.functions, by_name);
     for (TableDef& t : schema.tables) {
         sort_by(t.uniques, unique_key);
         sort_by(t.checks, [](const CheckConstraint& c) {
@@ -102,7 +105,8 @@ bool same_column(const ColumnDef& a, const ColumnDef& b) {
     return same_name(a.name, b.name) && same_name(a.type, b.type) && a.not_null == b.not_null &&
            same_sql(a.default_sql, b.default_sql) &&
            same_name(effective_collation(a), effective_collation(b)) &&
-           a.generated == b.generated && same_sql(a.generated_sql, b.generated_sql);
+           a.generated == b.generated && same_sql(a.generated_sql, b.generated_sql) &&
+           a.identity == b.identity;
 }
 
 bool same_key(const std::vector<KeyPart>& a, const std::vector<KeyPart>& b) {
@@ -130,7 +134,8 @@ bool same_foreign_key(const ForeignKey& a, const ForeignKey& b) {
 
 bool same_index(const IndexDef& a, const IndexDef& b) {
     return same_name(a.name, b.name) && same_name(a.table, b.table) && a.unique == b.unique &&
-           same_key(a.parts, b.parts) && same_sql(a.where, b.where);
+           same_key(a.parts, b.parts) && same_sql(a.where, b.where) &&
+           same_sql(a.definition, b.definition);
 }
 
 bool same_view(const ViewDef& a, const ViewDef& b) {

@@ -19,6 +19,7 @@ struct ColumnDef {
     std::string collation;    // upper case; empty: BINARY
     Generated generated = Generated::kNone;
     std::string generated_sql;  // normalised expression of a generated column
+    std::string identity = {};  // PostgreSQL: "ALWAYS" or "BY DEFAULT"; empty when not identity
 };
 
 // One part of a key or an index: a column or an expression, its collation and order.
@@ -68,6 +69,9 @@ struct IndexDef {
     bool unique = false;
     std::vector<KeyPart> parts;
     std::string where;  // normalised; empty when the index is not partial
+    // PostgreSQL: the server's own CREATE INDEX statement (access method, operator classes,
+    // INCLUDE, NULLS order), written and compared as it is; empty on SQLite.
+    std::string definition = {};
 };
 
 struct ViewDef {
@@ -82,7 +86,33 @@ struct TriggerDef {
     std::string definition;  // normalised text after the trigger's name: "AFTER INSERT ON ..."
 };
 
+// PostgreSQL: an enum type and its labels, in their order.
+struct EnumTypeDef {
+    std::string name;
+    std::vector<std::string> labels;
+};
+
+// PostgreSQL: a sequence no column owns (serial and identity columns' own are part of them).
+struct SequenceDef {
+    std::string name;
+    std::string options;  // "AS bigint INCREMENT BY 1 MINVALUE 1 ... START WITH 1 CACHE 1 NO CYCLE"
+};
+
+// PostgreSQL: a function or procedure, as the server writes it (pg_get_functiondef).
+struct FunctionDef {
+    std::string name;        // with its argument types: "touch()", "add(integer, integer)"
+    std::string definition;  // the whole CREATE statement, without the schema's name
+};
+
+// Which SQL the schema is written in: SQLite's, or PostgreSQL's (whose catalog gives its text
+// already canonical, and whose schemas have types, sequences and functions too).
+enum class SchemaDialect { kSqlite, kPostgres };
+
 struct Schema {
+    SchemaDialect dialect = SchemaDialect::kSqlite;
+    std::vector<EnumTypeDef> types;
+    std::vector<SequenceDef> sequences;
+    std::vector<FunctionDef> functions;
     std::vector<TableDef> tables;
     std::vector<IndexDef> indexes;
     std::vector<ViewDef> views;

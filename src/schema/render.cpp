@@ -6,6 +6,7 @@
 #include <set>
 
 #include "schema/normalize.hpp"
+#include "schema/render_pg.hpp"
 #include "util/json.hpp"
 
 namespace runner {
@@ -90,6 +91,9 @@ std::string table_json(const TableDef& t) {
             .add("primary_key_position", primary_key_position(t, c.name));
         if (c.generated != Generated::kNone) {
             o.add("generated", generated_name(c.generated)).add("expression", c.generated_sql);
+        }
+        if (!c.identity.empty()) {
+            o.add("identity", c.identity);
         }
         columns.push_back(o.str());
     }
@@ -299,6 +303,9 @@ std::string trigger_sql(const TriggerDef& trigger) {
 }
 
 std::string render_schema_sql(const Schema& schema) {
+    if (schema.dialect == SchemaDialect::kPostgres) {
+        return pg_render_schema_sql(schema);
+    }
     std::string out;
     for (const TableDef* t : tables_in_dependency_order(schema)) {
         out += table_sql(*t) + ";\n";
@@ -332,6 +339,9 @@ std::string render_schema_json(const Schema& schema) {
         o.add("name", i.name).add("table", i.table).add("unique", i.unique);
         o.add_raw("parts", parts_json(i.parts));
         i.where.empty() ? o.add_null("where") : o.add("where", i.where);
+        if (!i.definition.empty()) {
+            o.add("sql", i.definition);
+        }
         indexes.push_back(o.str());
     }
     std::vector<std::string> views;
@@ -341,7 +351,8 @@ std::string render_schema_json(const Schema& schema) {
                             .add("name", v.name)
                             .add_raw("columns", json_strings(v.columns))
                             .add("select", v.select)
-                            .add("sql", view_sql(v))
+                            .add("sql", schema.dialect == SchemaDialect::kPostgres ? pg_view_sql(v)
+                                                                                   : view_sql(v))
                             .str());
     }
     std::vector<std::string> triggers;
@@ -350,11 +361,31 @@ std::string render_schema_json(const Schema& schema) {
         triggers.push_back(JsonObject()
                                .add("name", t.name)
                                .add("table", t.table)
-                               .add("sql", trigger_sql(t))
+                               .add("sql", schema.dialect == SchemaDialect::kPostgres
+                                               ? pg_trigger_sql(t)
+                                               : trigger_sql(t))
                                .str());
     }
-    return JsonObject()
-        .add_raw("tables", json_array(tables))
+    JsonObject out;
+    if (schema.dialect == SchemaDialect::kPostgres) {
+        std::vector<std::string> types, sequences, functions;
+        for (const EnumTypeDef& t : schema.types) {
+            types.push_back(
+                JsonObject().add("name", t.name).add_raw("labels", json_strings(t.labels)).str());
+        }
+        for (const SequenceDef& q : schema.sequences) {
+            sequences.push_back(
+                JsonObject().add("name", q.name).add("sql", pg_sequence_sql(q)).str());
+        }
+        for (const FunctionDef& f : schema.functions) {
+            functions.push_back(JsonObject().add("name", f.name).add("sql", f.definition).str());
+        }
+        out.add("dialect", "postgresql")
+            .add_raw("types", json_array(types))
+            .add_raw("sequences", json_array(sequences))
+            .add_raw("functions", json_array(functions));
+    }
+    return out.add_raw("tables", json_array(tables))
         .add_raw("indexes", json_array(indexes))
         .add_raw("views", json_array(views))
         .add_raw("triggers", json_array(triggers))

@@ -11,6 +11,7 @@
 
 #include "db/dialect.hpp"
 #include "db/postgres/open_postgres.hpp"
+#include "db/postgres/pg_catalog.hpp"
 #include "db/postgres/pg_dialect.hpp"
 #include "db/postgres/pg_script.hpp"
 #include "db/postgres/pg_session.hpp"
@@ -90,6 +91,7 @@ class PgConnection final : public Connection {
           shown_(shown),
           options_(options),
           session_(url, shown),
+          catalog_(session_, options.schema),
           dialect_(options.version_table_schema, options.schema),
           writer_(mode == OpenMode::kReadWrite),
           lock_timeout_ms_(options.lock_timeout_ms),
@@ -109,6 +111,7 @@ class PgConnection final : public Connection {
           options_(options),
           scratch_(std::move(scratch)),
           session_(url, shown + " (scratch database " + scratch_->name() + ")", scratch_->name()),
+          catalog_(session_, options.schema),
           dialect_(options.version_table_schema, options.schema),
           writer_(true),
           lock_timeout_ms_(options.lock_timeout_ms),
@@ -197,6 +200,8 @@ class PgConnection final : public Connection {
                                               std::make_unique<ScratchDatabase>(url_, shown_));
     }
 
+    SchemaCatalog* catalog() override { return &catalog_; }
+
   private:
     void apply_settings() {
         session_.exec(
@@ -255,6 +260,7 @@ class PgConnection final : public Connection {
     OpenOptions options_;
     std::unique_ptr<ScratchDatabase> scratch_;  // destroyed after session_ closed
     PgSession session_;
+    PgCatalog catalog_;
     PgDialect dialect_;
     bool writer_;
     int lock_timeout_ms_;
