@@ -402,10 +402,31 @@ PlannedScript plan_script(const Schema& from, const Schema& to,
         out.section("Table " + quote_name(t.name) +
                     " is rebuilt (SQLite cannot ALTER this change):");
         if (!t.virtual_using.empty() || !bt->virtual_using.empty()) {
-            out.review("Virtual table " + quote_name(t.name) +
-                       " is dropped and created again: its rows are not copied.");
-            out.statement("DROP TABLE " + quote_name(t.name));
-            out.statement(table_sql(*bt));
+            const auto columns = virtual_copy_columns(t, *bt);
+            if (columns.empty()) {
+                out.review("Virtual table " + quote_name(t.name) +
+                           " is dropped and created again: its rows are not copied (another "
+                           "module, or its content lives elsewhere); fill it again by hand.");
+                out.statement("DROP TABLE " + quote_name(t.name));
+                out.statement(table_sql(*bt));
+                continue;
+            }
+            out.comment("a virtual table: its rows are copied into a new one that then takes");
+            out.comment("its name (a full-text index is built again from them).");
+            for (const std::string& c : t.virtual_columns) {
+                if (std::find(columns.begin(), columns.end(), c) == columns.end()) {
+                    out.review("Column " + quote_name(c) + " of virtual table " +
+                               quote_name(t.name) + " is dropped: its values are lost.");
+                }
+            }
+            if (!legacy) {
+                out.statement("PRAGMA legacy_alter_table = ON");
+                legacy = true;
+            }
+            for (const std::string& s :
+                 virtual_rebuild_statements(t, *bt, temp_name_for(t.name, a, b), columns)) {
+                out.statement(s);
+            }
             continue;
         }
         out.comment("its rows are copied into a new table that then takes its name; its indexes");

@@ -61,6 +61,9 @@ struct TableDef {
     bool without_rowid = false;
     // For CREATE VIRTUAL TABLE: "module(args)", normalised; columns and keys are then empty.
     std::string virtual_using;
+    // A virtual table's columns as its module declares them (names only; not compared: the
+    // module's arguments say the same). What a rebuild of it can copy.
+    std::vector<std::string> virtual_columns;
 };
 
 struct IndexDef {

@@ -37,6 +37,17 @@ TableChange classify_table(const TableDef& from, const TableDef& to, const Schem
 // "ALTER TABLE t ADD COLUMN c ..." for a column of `to`, with its REFERENCES clause if any.
 std::string add_column_sql(const ColumnDef& column, const TableDef& to);
 
+// The columns whose rows a rebuild of virtual table `from` into `to` copies: those both declare,
+// with "rowid" first for the full-text modules; empty when nothing can be copied (another
+// module, or a full-text table whose content lives elsewhere or nowhere: content=...).
+std::vector<std::string> virtual_copy_columns(const TableDef& from, const TableDef& to);
+
+// The rebuild of virtual table `from` into `to` under `temp_name`, copying `columns`: create,
+// copy, drop, rename. Statements without ";".
+std::vector<std::string> virtual_rebuild_statements(const TableDef& from, const TableDef& to,
+                                                    const std::string& temp_name,
+                                                    const std::vector<std::string>& columns);
+
 // The rebuild of `from` into `to` under the temporary name `temp_name`: create, copy the
 // surviving columns (and rowid, and the AUTOINCREMENT counter), drop, rename. Statements
 // without ";". The indexes, triggers and views are the caller's.

@@ -142,10 +142,19 @@ std::vector<Projection> projections(const Schema& a, const Schema& b,
     std::vector<Projection> out;
     for (const TableDef& t : a.tables) {
         const TableDef* bt = find_table(b, renamed_table(hints, t.name));
-        if (!bt || !t.virtual_using.empty()) {
+        if (!bt) {
             continue;
         }
         std::string a_cols, b_cols;
+        // A virtual table's rows are copied by the columns both declare (full-text tables).
+        for (const std::string& c : t.virtual_columns) {
+            for (const std::string& n : bt->virtual_columns) {
+                if (same_name(c, n)) {
+                    a_cols += (a_cols.empty() ? "" : ", ") + ("quote(" + quote_name(c) + ")");
+                    b_cols += (b_cols.empty() ? "" : ", ") + ("quote(" + quote_name(n) + ")");
+                }
+            }
+        }
         for (const ColumnDef& c : t.columns) {
             const ColumnDef* bc = find_column(*bt, renamed_column(hints, t.name, c.name));
             if (!bc || bc->generated != Generated::kNone || (bc->not_null && !c.not_null) ||

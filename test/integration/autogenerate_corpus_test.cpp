@@ -50,8 +50,11 @@ std::vector<std::string> row_counts(const std::string& db) {
 // "name<US>type<US>notnull<US>default<US>pk", so that a column B changes does not count as kept.
 std::map<std::string, std::vector<std::string>> columns_by_table(const std::string& db) {
     std::map<std::string, std::vector<std::string>> out;
+    const auto shadow =
+        query_column(db, "SELECT name FROM pragma_table_list WHERE type = 'shadow'");
     for (const std::string& t : table_names(db)) {
-        if (!starts_with(t, "runner_")) {
+        if (!starts_with(t, "runner_") &&
+            std::find(shadow.begin(), shadow.end(), t) == shadow.end()) {
             out[t] = query_column(db,
                                   "SELECT name || char(31) || type || char(31) || \"notnull\" || "
                                   "char(31) || ifnull(dflt_value, '-') || char(31) || pk FROM "

@@ -217,6 +217,10 @@ TableDef read_table(sqlite3* db, const std::string& name, const std::string& sql
     table.name = name;
     if (kind.type == "virtual") {
         table.virtual_using = parse_create_virtual_table(sql);
+        Query q(db, "SELECT name FROM pragma_table_info(?1) ORDER BY cid", {table.name});
+        while (q.step()) {
+            table.virtual_columns.push_back(q.str(0));
+        }
         return table;
     }
     table.without_rowid = kind.without_rowid;

@@ -1,0 +1,2 @@
+CREATE VIRTUAL TABLE docs USING fts5(title, body);
+CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT);
