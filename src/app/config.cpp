@@ -6,6 +6,7 @@
 #include <boost/filesystem.hpp>
 #include <boost/program_options.hpp>
 
+#include "migration/header.hpp"
 #include "util/error.hpp"
 
 namespace runner {
@@ -35,6 +36,15 @@ std::string relative_to(const std::string& base_dir, const std::string& value) {
 
 }  // namespace
 
+int parse_retries(const std::string& value, const std::string& what) {
+    const bool digits = !value.empty() && value.size() <= 3 &&
+                        value.find_first_not_of("0123456789") == std::string::npos;
+    if (!digits || std::stoi(value) > 100) {
+        throw Error(what + " takes a whole number from 0 to 100, not '" + value + "'");
+    }
+    return std::stoi(value);
+}
+
 Settings resolve_settings(const Overrides& overrides, const char* database_url_env) {
     Settings s;
     std::string file = overrides.config_file.value_or("runner.ini");
@@ -52,8 +62,9 @@ Settings resolve_settings(const Overrides& overrides, const char* database_url_e
         }
         po::options_description keys;
         for (const std::string prefix : {"", "runner."}) {
-            for (const char* key : {"db", "dir", "version_table", "create", "schema_file", "schema",
-                                    "version_table_schema"}) {
+            for (const char* key :
+                 {"db", "dir", "version_table", "create", "schema_file", "schema",
+                  "version_table_schema", "lock_timeout", "statement_timeout", "retries"}) {
                 keys.add_options()((prefix + key).c_str(), po::value<std::string>());
             }
         }
@@ -63,7 +74,8 @@ Settings resolve_settings(const Overrides& overrides, const char* database_url_e
         } catch (const po::error& e) {
             throw Error(file + ": " + e.what() +
                         " (known keys: db, dir, version_table, create, schema_file, schema, "
-                        "version_table_schema; optionally under [runner])");
+                        "version_table_schema, lock_timeout, statement_timeout, retries; "
+                        "optionally under [runner])");
         }
         const std::string base = fs::path(file).parent_path().string();
         const auto get = [&vm](const char* key) -> std::optional<std::string> {
@@ -98,6 +110,22 @@ Settings resolve_settings(const Overrides& overrides, const char* database_url_e
         if (const auto v = get("version_table_schema")) {
             s.version_table_schema = *v;
         }
+        for (const char* key : {"lock_timeout", "statement_timeout"}) {
+            if (const auto v = get(key)) {
+                const auto ms = parse_timeout_ms(*v);
+                if (!ms) {
+                    throw Error(file + ": " + key +
+                                " takes a duration such as '5s', '500ms' or '2min' ('0': no "
+                                "limit), not '" +
+                                *v + "'");
+                }
+                (std::string(key) == "lock_timeout" ? s.timeouts.lock_ms
+                                                    : s.timeouts.statement_ms) = *ms;
+            }
+        }
+        if (const auto v = get("retries")) {
+            s.retries = parse_retries(*v, file + ": retries");
+        }
         if (const auto v = get("create")) {
             if (*v != "true" && *v != "false") {
                 throw Error(file + ": create must be 'true' or 'false', not '" + *v + "'");
@@ -124,6 +152,9 @@ Settings resolve_settings(const Overrides& overrides, const char* database_url_e
     }
     if (overrides.lock_timeout_seconds) {
         s.lock_timeout_seconds = *overrides.lock_timeout_seconds;
+    }
+    if (overrides.retries) {
+        s.retries = *overrides.retries;
     }
     return s;
 }

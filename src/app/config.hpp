@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 
+#include "migration/migration.hpp"
+
 namespace runner {
 
 struct Settings {
@@ -13,6 +15,12 @@ struct Settings {
     std::string schema;                // PostgreSQL: the migrations' search_path (--schema)
     std::string version_table_schema;  // PostgreSQL: the schema of runner's tables
     int lock_timeout_seconds = 60;
+    // PostgreSQL: lock_timeout / statement_timeout for every migration whose header sets none
+    // (`lock_timeout =`, `statement_timeout =` in the config file), and how many times a
+    // migration (a statement, outside a transaction) that failed on a lock timeout, a statement
+    // timeout, a deadlock or a serialization failure is tried again (`retries =`, --retries).
+    SessionTimeouts timeouts;
+    int retries = 3;
     bool create = true;  // false: commands that write refuse a missing database file
     // The desired schema (diff, revision --autogenerate): `schema_file =` in the config file
     // (relative to it), else schema.sql beside the config file (the working directory without
@@ -26,9 +34,13 @@ struct Overrides {
     std::optional<std::string> dir;
     std::optional<std::string> config_file;  // -c FILE; otherwise runner.ini when present
     std::optional<int> lock_timeout_seconds;
+    std::optional<int> retries;         // --retries N
     std::optional<std::string> schema;  // --schema NAME
     bool no_create = false;             // --no-create
 };
+
+// A retry count (0 to 100) from `value`; Error naming `what` otherwise.
+int parse_retries(const std::string& value, const std::string& what);
 
 // Reads the config file (when given or present) and merges the sources. Relative paths in
 // the file are taken relative to the file's own directory. Throws Error for a bad file.

@@ -8,6 +8,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "app/config.hpp"
 #include "cli/command_table.hpp"
 #include "present/output.hpp"
 #include "util/json.hpp"
@@ -27,6 +28,9 @@ po::options_description global_options() {
         "config,c", po::value<std::string>(), "config file (default: runner.ini if present)")(
         "lock-timeout", po::value<int>(),
         "seconds to wait for another runner's write lock (default 60)")(
+        "retries", po::value<std::string>(),
+        "PostgreSQL: times to try a migration again after a lock timeout, statement timeout, "
+        "deadlock or serialization failure (default 3; else 'retries =' in runner.ini)")(
         "schema", po::value<std::string>(),
         "PostgreSQL: the schema migrations run in (their search_path), created when missing "
         "(else 'schema =' in runner.ini)")(
@@ -120,7 +124,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
         global.push_back(token);
         const bool takes_value = token == "--db" || token == "--dir" || token == "-c" ||
                                  token == "--config" || token == "--lock-timeout" ||
-                                 token == "--schema";
+                                 token == "--schema" || token == "--retries";
         if (takes_value && i + 1 < argc) {
             global.push_back(argv[++i]);
         }
@@ -163,6 +167,13 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
                     throw UsageError("--lock-timeout takes seconds from 0 to 86400");
                 }
                 o.lock_timeout_seconds = seconds;
+            }
+            if (vm.count("retries") != 0) {
+                try {
+                    o.retries = parse_retries(vm["retries"].as<std::string>(), "--retries");
+                } catch (const Error& e) {
+                    throw UsageError(e.what());
+                }
             }
             return run_command(c, args, o, out, err);
         }

@@ -115,7 +115,9 @@ void execute_plan(Context& ctx, const Context::Loaded& loaded, const std::vector
     renew_checksums(db, renewals);
     Executor executor(graph, db, ctx.err(), who);
     try {
-        executor.run(steps, request.direction, RunOptions{request.atomic, request.resume});
+        executor.run(steps, request.direction,
+                     RunOptions{request.atomic, request.resume, ctx.settings().timeouts,
+                                ctx.settings().retries});
     } catch (...) {
         if (!request.atomic) {  // under --atomic nothing was kept
             report.steps.insert(report.steps.end(), executor.completed().begin(),

@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "migration/migration.hpp"
 #include "util/error.hpp"
 #include "util/text_source.hpp"
 
@@ -77,28 +78,42 @@ class ScriptObserver {
     virtual void statement_done(const StatementTouch& touch) = 0;
 };
 
+class StatementError;
+
 // How run_script runs a script.
 struct ScriptRun {
     int skip = 0;  // statements to skip (resuming a failed non-transactional migration)
     NonTransactionalRun* non_transactional = nullptr;  // null: inside runner's transaction
     ScriptObserver* observer = nullptr;
+    // The lock and statement timeouts the script's statements run with (for the transaction, or
+    // for the session when non-transactional); backends without them ignore them.
+    SessionTimeouts timeouts{};
+    // Non-transactional scripts: asked when a statement that ran on its own (not inside a
+    // transaction of the script's own) failed, with how many times it had failed before; true
+    // (after waiting) to run it again. Null: never.
+    std::function<bool(const StatementError&, int failures)> retry_statement{};
 };
 
 // A statement in a migration failed. what() is "<origin>:<line>: <database message>".
 class StatementError : public Error {
   public:
     StatementError(std::string origin, int line, std::string db_message, std::string excerpt,
-                   int statement = 0);
+                   int statement = 0, std::string code = {});
     int line() const { return line_; }
+    const std::string& origin() const { return origin_; }
+    // The database's code for the failure (an SQLSTATE on PostgreSQL); empty when none.
+    const std::string& code() const { return code_; }
     int statement() const { return statement_; }  // 1-based index in the script
     const std::string& excerpt() const { return excerpt_; }
     const std::string& db_message() const { return db_message_; }
 
   private:
+    std::string origin_;
     int line_;
     int statement_;
     std::string excerpt_;
     std::string db_message_;
+    std::string code_;
 };
 
 // A statement runner refuses to run at all (transaction control inside runner's transaction, a

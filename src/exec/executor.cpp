@@ -10,6 +10,7 @@
 #include <ctime>
 #include <ostream>
 
+#include "exec/retry.hpp"
 #include "migration/script_directory.hpp"
 #include "util/checksum.hpp"
 #include "util/sql_comments.hpp"
@@ -287,8 +288,9 @@ void Executor::run_step(Rev rev, Direction direction, const RunOptions& options,
     const bool up = direction == Direction::kUpgrade;
     const std::string& path = up ? m.up_path : m.down_path;
     const bool transactional = up ? m.up_transactional : m.down_transactional;
-    progress_ << "Running " << describe_step(graph_, rev, direction)
-              << (transactional ? "" : " (non-transactional)") << std::flush;
+    const std::string running = "Running " + describe_step(graph_, rev, direction) +
+                                (transactional ? "" : " (non-transactional)");
+    progress_ << running << std::flush;
     const Stopwatch clock;
     const auto skipped = [&] {
         progress_ << " ... skipped: another run already did it" << std::endl;
@@ -298,13 +300,17 @@ void Executor::run_step(Rev rev, Direction direction, const RunOptions& options,
     started = false;
     std::optional<LogEntry> logged;
     std::int64_t shown_ms = 0;
+    ScriptRun script;
+    script.timeouts = (up ? m.up_timeouts : m.down_timeouts).or_else(options.timeouts);
     try {
         // A migration may have changed the connection's settings (PRAGMA foreign_keys = ON
         // would make a later table rebuild cascade-delete rows): each starts from runner's.
         db_.reset_session();
         // The body is read in chunks as it runs; its checksum comes from the same single read.
-        FileSource body(path);
-        if (transactional || in_transaction) {
+        std::optional<FileSource> body(std::in_place, path);
+        // A failure caused by other sessions (a lock timeout, ...) rolls the migration back
+        // whole: it is tried again from the start (not under --atomic, whose plan is undone).
+        for (int failures = 0; transactional || in_transaction; ++failures) {
             try {
                 std::optional<Transaction<Connection>> txn;
                 if (!in_transaction) {
@@ -319,34 +325,47 @@ void Executor::run_step(Rev rev, Direction direction, const RunOptions& options,
                     return;
                 }
                 started = true;
-                db_.run_script(body, path, ScriptRun{});
+                db_.run_script(*body, path, script);
                 check_foreign_keys(rev, direction);
                 if (txn) {
-                    logged = bookkeeping(rev, direction, up ? body.checksum() : std::string(),
+                    logged = bookkeeping(rev, direction, up ? body->checksum() : std::string(),
                                          clock.ms());
                     txn->commit();
                     shown_ms = clock.ms();
                 } else {
                     // Under --atomic the commit is the plan's: shown on its own line.
                     shown_ms = clock.ms();
-                    bookkeeping(rev, direction, up ? body.checksum() : std::string(), shown_ms);
+                    bookkeeping(rev, direction, up ? body->checksum() : std::string(), shown_ms);
                 }
+                break;
             } catch (const RefusedStatementError&) {
                 throw;  // refused before it ran: nothing to log, the database stays as it was
             } catch (const Error& e) {
                 if (started && !in_transaction) {
                     log_failure(rev, direction, e.what());
                 }
-                throw;
+                const auto* statement = dynamic_cast<const StatementError*>(&e);
+                if (in_transaction || statement == nullptr ||
+                    !retry_after(*statement, failures, options.retries, progress_, "the migration",
+                                 running)) {
+                    throw;
+                }
+                db_.reset_session();
+                body.emplace(path);
             }
-        } else {
-            if (!run_non_transactional(rev, direction, options, body)) {
+        }
+        if (!transactional && !in_transaction) {
+            script.retry_statement = [&](const StatementError& e, int failures) {
+                return retry_after(e, failures, options.retries, progress_, "the statement",
+                                   running);
+            };
+            if (!run_non_transactional(rev, direction, options, *body, script)) {
                 skipped();
                 return;
             }
             db_.reset_session();  // its PRAGMAs (query_only, ...) are not runner's bookkeeping's
             Transaction txn(db_);
-            logged = bookkeeping(rev, direction, up ? body.checksum() : std::string(), clock.ms());
+            logged = bookkeeping(rev, direction, up ? body->checksum() : std::string(), clock.ms());
             txn.commit();
             shown_ms = clock.ms();
         }
@@ -365,7 +384,7 @@ void Executor::run_step(Rev rev, Direction direction, const RunOptions& options,
 }
 
 bool Executor::run_non_transactional(Rev rev, Direction direction, const RunOptions& options,
-                                     TextSource& body) {
+                                     TextSource& body, ScriptRun script) {
     const Migration& m = graph_.migration(rev);
     const std::string& path = direction == Direction::kUpgrade ? m.up_path : m.down_path;
     const std::string dir = direction_name(direction);
@@ -411,7 +430,9 @@ bool Executor::run_non_transactional(Rev rev, Direction direction, const RunOpti
             utc_now(), at.digest});
     };
     try {
-        db_.run_script(body, path, ScriptRun{skip, &run, nullptr});
+        script.skip = skip;
+        script.non_transactional = &run;
+        db_.run_script(body, path, script);
     } catch (const StatementError& e) {
         const ScriptProgress& at = run.stopped;
         if (at.next_statement <= 1) {

@@ -27,6 +27,10 @@ struct StepReport {
 struct RunOptions {
     bool atomic = false;  // the whole plan in one transaction: all or nothing
     bool resume = false;  // continue failed non-transactional migrations at their failed statement
+    SessionTimeouts timeouts;  // for migrations whose header sets none (the config file's)
+    // How many times a migration (a statement, when non-transactional) that failed on a lock
+    // timeout, deadlock, ... (is_retryable) is tried again; not under --atomic.
+    int retries = 0;
 };
 
 // Who is running: recorded with every audit-log entry.
@@ -88,7 +92,7 @@ class Executor {
     void check_foreign_keys(Rev rev, Direction direction);
     // Runs a `transactional: false` step, recording its progress; false when another run did it.
     bool run_non_transactional(Rev rev, Direction direction, const RunOptions& options,
-                               TextSource& body);
+                               TextSource& body, ScriptRun script);
     void require_partial(const std::string& revision);
     LogEntry entry(const std::string& revision, const std::string& action) const;
 

@@ -7,7 +7,8 @@
 //   file        = { header-line | blank-line } rest
 //   header-line = *WS "--" *WS key *WS ":" *WS value *WS
 //   key         = revision | down_revision | message | create_date | branch_labels
-//               | depends_on | transactional | lint_ignore   (a near miss of one, such as
+//               | depends_on | transactional | lint_ignore | lock_timeout
+//               | statement_timeout   (a near miss of one, such as
 //               `revison`, `Revision` or `depends-on`, is an error)
 //   blank-line  = *WS
 //   rest        = the first line that is neither: SQL, or any other comment (`-- Note: ...`)
@@ -18,8 +19,9 @@
 // revision is an identifier ([A-Za-z0-9_]+: `@ + - :` mean something in targets); down_revision,
 // branch_labels and depends_on are comma lists of identifiers (down_revision may be empty: a
 // root); transactional is true or false; lint_ignore is a comma list of lint codes
-// ([a-z0-9-]+, `runner lint` knows which exist). Each key may appear once; revision and
-// down_revision are required.
+// ([a-z0-9-]+, `runner lint` knows which exist); lock_timeout and statement_timeout are
+// durations as PostgreSQL writes them (`5s`, `500ms`, `2min`, `0`; see parse_timeout_ms). Each key
+// may appear once; revision and down_revision are required.
 #include "migration/header.hpp"
 
 #include <algorithm>
@@ -32,9 +34,9 @@
 namespace runner {
 namespace {
 
-constexpr std::array<std::string_view, 8> kKeys = {"revision",      "down_revision", "message",
-                                                   "create_date",   "branch_labels", "depends_on",
-                                                   "transactional", "lint_ignore"};
+constexpr std::array<std::string_view, 10> kKeys = {
+    "revision",   "down_revision", "message",     "create_date",  "branch_labels",
+    "depends_on", "transactional", "lint_ignore", "lock_timeout", "statement_timeout"};
 
 // The codes of a lint_ignore value: "code, code", each [a-z0-9-]+ (case folded).
 std::vector<std::string> parse_lint_codes(std::string_view value, const std::string& path,
@@ -280,6 +282,16 @@ HeaderScan scan_header(std::string_view text, bool at_eof, const std::string& pa
         } else if (key == "lint_ignore") {
             h.lint_ignore = parse_lint_codes(value, path, line_no);
             h.lint_ignore_line = line_no;
+        } else if (key == "lock_timeout" || key == "statement_timeout") {
+            const auto ms = parse_timeout_ms(value);
+            if (!ms) {
+                throw HeaderError(path, line_no,
+                                  std::string(key) +
+                                      " takes a duration such as '5s', '500ms' or "
+                                      "'2min' ('0': no limit), not '" +
+                                      printable(value) + "'");
+            }
+            (key == "lock_timeout" ? h.timeouts.lock_ms : h.timeouts.statement_ms) = *ms;
         } else if (key == "transactional") {
             if (value == "true") {
                 h.transactional = true;
@@ -323,11 +335,53 @@ Migration migration_from_headers(const Header& up, const Header& down, std::stri
     m.down_path = std::move(down_path);
     m.up_transactional = up.transactional;
     m.down_transactional = down.transactional;
+    m.up_timeouts = up.timeouts;
+    m.down_timeouts = down.timeouts;
     m.revision_line = up.revision_line;
     m.down_revision_line = up.down_revision_line;
     m.depends_on_line = up.depends_on_line;
     m.branch_labels_line = up.branch_labels_line;
     return m;
+}
+
+std::optional<std::int64_t> parse_timeout_ms(std::string_view value) {
+    value = trim(value);
+    if (value.size() >= 2 && (value.front() == '\'' || value.front() == '"') &&
+        value.back() == value.front()) {
+        value = trim(value.substr(1, value.size() - 2));
+    }
+    std::size_t n = 0;
+    std::int64_t number = 0;
+    while (n < value.size() && value[n] >= '0' && value[n] <= '9') {
+        if (number > 1'000'000'000'000LL) {
+            return std::nullopt;
+        }
+        number = number * 10 + (value[n++] - '0');
+    }
+    if (n == 0) {
+        return std::nullopt;
+    }
+    const auto unit = trim(value.substr(n));
+    std::int64_t scale = 0;
+    if (unit.empty() || unit == "ms") {
+        scale = 1;
+    } else if (unit == "s") {
+        scale = 1000;
+    } else if (unit == "min") {
+        scale = 60'000;
+    } else if (unit == "h") {
+        scale = 3'600'000;
+    } else if (unit == "d") {
+        scale = 86'400'000;
+    } else {
+        return std::nullopt;
+    }
+    const std::int64_t ms = number * scale;
+    // PostgreSQL keeps these settings as a 32-bit count of milliseconds.
+    if (ms > 2'147'483'647LL) {
+        return std::nullopt;
+    }
+    return ms;
 }
 
 Header parse_header(std::string_view text, const std::string& path) {

@@ -1,6 +1,8 @@
 // Parses the `-- key: value` header at the top of a migration file. Pure: text in, values out.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -30,6 +32,11 @@ struct HeaderScan {
 // Scans the header at the start of `text` (a prefix of the file named `path`, or all of it when
 // `at_eof`). Throws HeaderError for a malformed header once `complete` would be true.
 HeaderScan scan_header(std::string_view text, bool at_eof, const std::string& path);
+
+// A lock_timeout / statement_timeout value as PostgreSQL writes it: a whole number with an
+// optional unit (ms, s, min, h, d; none means milliseconds), "0" for no limit. Milliseconds, or
+// nullopt when it is not one.
+std::optional<std::int64_t> parse_timeout_ms(std::string_view value);
 
 // Convenience for whole files held in memory.
 Header parse_header(std::string_view text, const std::string& path);

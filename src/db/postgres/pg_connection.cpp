@@ -160,6 +160,7 @@ class PgConnection final : public Connection {
             Transaction<Connection> txn(*this);  // creates the schemas when missing
             txn.commit();
         }
+        set_timeouts(run.timeouts, run.non_transactional == nullptr || session_.in_transaction());
         const BookkeepingTables tables(options_.version_table);
         return run_pg_script(session_, sql, origin, run,
                              {tables.version, tables.log, tables.partial});
@@ -211,6 +212,20 @@ class PgConnection final : public Connection {
         if (!options_.schema.empty()) {
             session_.exec("SET search_path TO " + dialect_.quote_identifier(options_.schema),
                           "setting the search_path to the schema " + options_.schema);
+        }
+    }
+
+    // A migration's lock_timeout and statement_timeout: for its transaction (SET LOCAL), or for
+    // the session when it runs outside one (reset_session() restores them before the next).
+    void set_timeouts(const SessionTimeouts& timeouts, bool local) {
+        const std::string set = local ? "SET LOCAL " : "SET ";
+        if (timeouts.lock_ms) {
+            session_.exec(set + "lock_timeout = " + std::to_string(*timeouts.lock_ms),
+                          "setting lock_timeout");
+        }
+        if (timeouts.statement_ms) {
+            session_.exec(set + "statement_timeout = " + std::to_string(*timeouts.statement_ms),
+                          "setting statement_timeout");
         }
     }
 

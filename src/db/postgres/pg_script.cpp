@@ -207,24 +207,19 @@ class ScriptRunner {
         const bool own_open = session_.in_transaction();
         try {
             if (!own_open && control == Control::kNone) {
-                session_.exec("BEGIN", "starting a transaction for " + origin_);
-                try {
-                    session_.run_statement(statement, origin_, index_);
-                } catch (const StatementError& e) {
-                    rollback();
-                    if (e.db_message().find("(SQLSTATE 25001)") == std::string::npos) {
-                        throw;
+                // A statement of its own is tried again when the executor says so (a lock
+                // timeout, a deadlock): it failed whole, so nothing of it is applied.
+                for (int failures = 0;; ++failures) {
+                    try {
+                        run_alone(statement, after);
+                        return;
+                    } catch (const StatementError& e) {
+                        rollback();
+                        if (!run_.retry_statement || !run_.retry_statement(e, failures)) {
+                            throw;
+                        }
                     }
-                    session_.run_statement(statement, origin_, index_);  // alone, autocommit
-                    record(after);
-                    durable_ = after;
-                    return;
                 }
-                nt_->record(after);
-                session_.exec("COMMIT",
-                              "committing statement " + std::to_string(index_) + " of " + origin_);
-                durable_ = after;
-                return;
             }
             if (own_open && control == Control::kEnd) {
                 nt_->record(after);  // commits with the script's COMMIT, or rolls back with it
@@ -240,6 +235,28 @@ class ScriptRunner {
             stop();
             throw;
         }
+    }
+
+    // A statement outside any transaction of the script's: in runner's transaction with its
+    // progress record, or alone when it cannot run in a transaction block.
+    void run_alone(const PgStatement& statement, const ScriptProgress& after) {
+        session_.exec("BEGIN", "starting a transaction for " + origin_);
+        try {
+            session_.run_statement(statement, origin_, index_);
+        } catch (const StatementError& e) {
+            rollback();
+            if (e.code() != "25001") {
+                throw;
+            }
+            session_.run_statement(statement, origin_, index_);  // alone, autocommit
+            record(after);
+            durable_ = after;
+            return;
+        }
+        nt_->record(after);
+        session_.exec("COMMIT",
+                      "committing statement " + std::to_string(index_) + " of " + origin_);
+        durable_ = after;
     }
 
     void rollback() noexcept {

@@ -302,7 +302,8 @@ void PgSession::run_statement(const PgStatement& statement, const std::string& o
             }
         }
         throw StatementError(origin, line, error.describe(),
-                             pg_statement_excerpt(statement, error.position), index);
+                             pg_statement_excerpt(statement, error.position), index,
+                             error.sqlstate);
     }
 }
 
