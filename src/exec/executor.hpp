@@ -27,7 +27,7 @@ struct StepReport {
 struct RunOptions {
     bool atomic = false;  // the whole plan in one transaction: all or nothing
     bool resume = false;  // continue failed non-transactional migrations at their failed statement
-    SessionTimeouts timeouts;  // for migrations whose header sets none (the config file's)
+    SessionTimeouts timeouts{};  // for migrations whose header sets none (the config file's)
     // How many times a migration (a statement, when non-transactional) that failed on a lock
     // timeout, deadlock, ... (is_retryable) is tried again; not under --atomic.
     int retries = 0;
