@@ -11,14 +11,6 @@ namespace runner {
 namespace po = boost::program_options;
 
 namespace {
-std::vector<std::string> ids(const RevisionGraph& graph, const std::vector<Rev>& revs) {
-    std::vector<std::string> out;
-    for (const Rev r : revs) {
-        out.push_back(graph.id(r));
-    }
-    return out;
-}
-
 std::vector<Rev> members(const RevSet& set) {
     std::vector<Rev> out;
     for (Rev r = 0; r < set.size(); ++r) {
@@ -110,8 +102,7 @@ int run_adopt(Context& ctx, const AdoptOptions& options) {
             "refusing to adopt: runner's bookkeeping in " + db.describe() + " already records " +
             (loaded.records.empty()
                  ? std::string("nothing applied (at base)")
-                 : "revision(s) " +
-                       join(ids(graph, graph.current_heads(loaded.state.rows)), ", ")) +
+                 : "revision(s) " + join(graph.ids(graph.current_heads(loaded.state.rows)), ", ")) +
             ", but " + table + " says " +
             (versions->empty() ? std::string("base") : join(*versions, ", ")) +
             "; nothing was changed (runner's records are the ones runner acts on; to overwrite "

@@ -343,4 +343,13 @@ void RevisionGraph::throw_cannot_locate(std::string_view argument, const std::st
                                                     (why.empty() ? "" : ": " + why));
 }
 
+std::vector<std::string> RevisionGraph::ids(const std::vector<Rev>& revs) const {
+    std::vector<std::string> out;
+    out.reserve(revs.size());
+    for (const Rev r : revs) {
+        out.push_back(id(r));
+    }
+    return out;
+}
+
 }  // namespace runner

@@ -100,6 +100,8 @@ class RevisionGraph {
     std::size_t size() const { return nodes_.size(); }
     const Migration& migration(Rev r) const { return nodes_[r].m; }
     const std::string& id(Rev r) const { return nodes_[r].m.revision; }
+    // The ids of `revs`, in their order.
+    std::vector<std::string> ids(const std::vector<Rev>& revs) const;
     std::optional<Rev> find(std::string_view revision_id) const;
 
     // Structure. "Versioned" edges come from down_revision; dependencies from depends_on.

@@ -7,15 +7,6 @@
 namespace runner {
 namespace {
 
-std::vector<std::string> ids(const RevisionGraph& graph, const std::vector<Rev>& revs) {
-    std::vector<std::string> out;
-    out.reserve(revs.size());
-    for (const Rev r : revs) {
-        out.push_back(graph.id(r));
-    }
-    return out;
-}
-
 // How many of the oldest entries the log limit leaves out.
 std::size_t omitted_log_entries(const AppliedInfo& info, const std::vector<LogEntry>& entries) {
     return info.log_limit != 0 && entries.size() > info.log_limit ? entries.size() - info.log_limit
@@ -45,7 +36,7 @@ std::string revision_line(const RevisionGraph& graph, Rev r, const LineStyle& st
     if (style.include_parents) {
         const std::string down = m.down_revisions.empty() ? "<base>" : join(m.down_revisions, ", ");
         if (!m.depends_on.empty()) {
-            text = down + " (" + join(ids(graph, graph.dependencies(r)), ", ") + ") -> " + text;
+            text = down + " (" + join(graph.ids(graph.dependencies(r)), ", ") + ") -> " + text;
         } else {
             text = down + " -> " + text;
         }
@@ -87,10 +78,10 @@ std::string log_entry(const RevisionGraph& graph, Rev r, bool current, const App
                 "\n";
     }
     if (!graph.dependencies(r).empty()) {
-        text += "Also depends on: " + join(ids(graph, graph.dependencies(r)), ", ") + "\n";
+        text += "Also depends on: " + join(graph.ids(graph.dependencies(r)), ", ") + "\n";
     }
     if (graph.is_branch_point(r)) {
-        text += "Branches into: " + join(ids(graph, graph.children(r)), ", ") + "\n";
+        text += "Branches into: " + join(graph.ids(graph.children(r)), ", ") + "\n";
     }
     if (!graph.labels(r).empty()) {
         text += "Branch names: " + join(graph.labels(r), ", ") + "\n";

@@ -9,19 +9,6 @@
 #include "util/text.hpp"
 
 namespace runner {
-namespace {
-
-std::vector<std::string> ids(const RevisionGraph& graph, const std::vector<Rev>& revs) {
-    std::vector<std::string> out;
-    out.reserve(revs.size());
-    for (const Rev r : revs) {
-        out.push_back(graph.id(r));
-    }
-    return out;
-}
-
-}  // namespace
-
 std::string revisions_report_json(const RevisionGraph& graph, const char* key,
                                   const std::vector<Rev>& revs, const AppliedInfo* applied,
                                   const std::vector<Rev>& current, const std::string* database) {
@@ -64,9 +51,9 @@ std::string check_report_json(const RevisionGraph& graph, const CheckReport& rep
     out.add("status", report.status)
         .add("exit_code", report.exit_code)
         .add("database", report.database)
-        .add_raw("current", json_strings(ids(graph, report.current)))
-        .add_raw("heads", json_strings(ids(graph, graph.heads())))
-        .add_raw("pending", json_strings(ids(graph, report.pending)))
+        .add_raw("current", json_strings(graph.ids(report.current)))
+        .add_raw("heads", json_strings(graph.ids(graph.heads())))
+        .add_raw("pending", json_strings(graph.ids(report.pending)))
         .add_raw("drift", json_array(drift))
         .add_raw("failed", json_array(failed));
     if (report.schema_checked) {
@@ -79,12 +66,12 @@ std::string check_report_text(const RevisionGraph& graph, const CheckReport& rep
     std::string out;
     if (report.exit_code == kExitOk) {
         out += "ok: " + report.database + " is at the heads (" +
-               join(ids(graph, graph.heads()), ", ") + "), with no edited migrations" +
+               join(graph.ids(graph.heads()), ", ") + "), with no edited migrations" +
                (report.schema_checked ? ", and its schema is the one the migrations produce" : "") +
                "\n";
     }
     if (!report.schema.empty()) {
-        const auto current = ids(graph, report.current);
+        const auto current = graph.ids(report.current);
         out += "schema: " + report.database +
                " differs from the schema the migrations produce at its applied revisions (" +
                (current.empty() ? std::string("base") : join(current, ", ")) +
@@ -110,7 +97,7 @@ std::string check_report_text(const RevisionGraph& graph, const CheckReport& rep
     if (!report.pending.empty()) {
         out += "pending: " + std::to_string(report.pending.size()) + " migration" +
                (report.pending.size() == 1 ? "" : "s") +
-               " not applied: " + join(ids(graph, report.pending), ", ") + "\n";
+               " not applied: " + join(graph.ids(report.pending), ", ") + "\n";
     }
     return out;
 }
@@ -132,7 +119,7 @@ std::string adopt_report_json(const RevisionGraph& graph, const AdoptReport& rep
         .add("database", report.database)
         .add("alembic_table", report.alembic_table)
         .add_raw("alembic_version", json_strings(report.alembic_versions))
-        .add_raw("recorded", json_strings(ids(graph, report.recorded)))
+        .add_raw("recorded", json_strings(graph.ids(report.recorded)))
         .add("alembic_table_dropped", report.dropped)
         .str();
 }
