@@ -4,125 +4,10 @@
 #include <algorithm>
 #include <iterator>
 
+#include "schema/render_pg.hpp"
 #include "util/text.hpp"
 
 namespace runner {
-
-namespace {
-
-// PostgreSQL's reserved key words (and those that cannot be a column name): these need quotes.
-constexpr std::string_view kReserved[] = {"all",
-                                          "analyse",
-                                          "analyze",
-                                          "and",
-                                          "any",
-                                          "array",
-                                          "as",
-                                          "asc",
-                                          "asymmetric",
-                                          "authorization",
-                                          "between",
-                                          "bigint",
-                                          "binary",
-                                          "both",
-                                          "case",
-                                          "cast",
-                                          "check",
-                                          "collate",
-                                          "collation",
-                                          "column",
-                                          "concurrently",
-                                          "constraint",
-                                          "create",
-                                          "cross",
-                                          "current_catalog",
-                                          "current_date",
-                                          "current_role",
-                                          "current_schema",
-                                          "current_time",
-                                          "current_timestamp",
-                                          "current_user",
-                                          "default",
-                                          "deferrable",
-                                          "desc",
-                                          "distinct",
-                                          "do",
-                                          "else",
-                                          "end",
-                                          "except",
-                                          "false",
-                                          "fetch",
-                                          "for",
-                                          "foreign",
-                                          "freeze",
-                                          "from",
-                                          "full",
-                                          "grant",
-                                          "group",
-                                          "having",
-                                          "ilike",
-                                          "in",
-                                          "initially",
-                                          "inner",
-                                          "intersect",
-                                          "into",
-                                          "is",
-                                          "isnull",
-                                          "join",
-                                          "lateral",
-                                          "leading",
-                                          "left",
-                                          "like",
-                                          "limit",
-                                          "localtime",
-                                          "localtimestamp",
-                                          "natural",
-                                          "not",
-                                          "notnull",
-                                          "null",
-                                          "offset",
-                                          "on",
-                                          "only",
-                                          "or",
-                                          "order",
-                                          "outer",
-                                          "overlaps",
-                                          "placing",
-                                          "primary",
-                                          "references",
-                                          "returning",
-                                          "right",
-                                          "select",
-                                          "session_user",
-                                          "similar",
-                                          "some",
-                                          "symmetric",
-                                          "system_user",
-                                          "table",
-                                          "tablesample",
-                                          "then",
-                                          "to",
-                                          "trailing",
-                                          "true",
-                                          "union",
-                                          "unique",
-                                          "user",
-                                          "using",
-                                          "variadic",
-                                          "verbose",
-                                          "when",
-                                          "where",
-                                          "window",
-                                          "with"};
-
-bool lower_plain(std::string_view name) {
-    if (!is_identifier(name) || (name[0] >= '0' && name[0] <= '9')) {
-        return false;
-    }
-    return std::none_of(name.begin(), name.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
-}
-
-}  // namespace
 
 std::string PgDialect::quote_identifier(std::string_view name) const {
     std::string out = "\"";
@@ -136,9 +21,7 @@ std::string PgDialect::quote_identifier(std::string_view name) const {
 }
 
 std::string PgDialect::identifier(std::string_view name) const {
-    const bool bare = lower_plain(name) && std::find(std::begin(kReserved), std::end(kReserved),
-                                                     name) == std::end(kReserved);
-    return bare ? std::string(name) : quote_identifier(name);
+    return pg_quote_name(name);  // bare only where quote_ident() leaves it bare
 }
 
 std::string PgDialect::table(std::string_view name) const {
