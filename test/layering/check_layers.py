@@ -2,10 +2,14 @@
 """The one direction of dependency in src/, checked on every #include (README.md, Layout).
 
 Each folder may include only itself and the layers below it; a C library's header only in its
-backend's folder; no source file over 600 lines. Prints every violation, file:line, and exits 1.
+backend's folder; no source file over 600 lines. Given the built runner as a second argument,
+also checks that it does not link libpq: PostgreSQL's client library (and the ~25 libraries it
+needs) is loaded on the first PostgreSQL connection, so SQLite runs start fast. Prints every
+violation, file:line, and exits 1.
 """
 import pathlib
 import re
+import subprocess
 import sys
 
 CORE = {"util", "migration", "graph", "plan", "authoring", "schema", "lint"}
@@ -75,6 +79,16 @@ def main() -> int:
                 continue
             problems.append(f"{rel}:{number}: src/{here}/ includes {name} (a layer above it "
                             f"or beside it; see README.md, Layout)")
+    if len(sys.argv) > 2:
+        dynamic = subprocess.run(["readelf", "--dynamic", sys.argv[2]], capture_output=True,
+                                 text=True, check=True).stdout
+        needed = re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", dynamic)
+        if not needed:
+            problems.append(f"{sys.argv[2]}: readelf shows no NEEDED entries (not a dynamic ELF?)")
+        for library in needed:
+            if library.startswith("libpq."):
+                problems.append(f"{sys.argv[2]}: links {library} (load it with dlopen: "
+                                f"src/db/postgres/libpq_api.hpp)")
     for p in problems:
         print(p)
     if problems:

@@ -2,23 +2,25 @@
 // with it <libpq-fe.h>).
 #pragma once
 
-#include <libpq-fe.h>
+#include "db/postgres/libpq_api.hpp"
 
 #include <memory>
 
 namespace runner::pg {
 
 struct ConnCloser {
-    void operator()(PGconn* conn) const noexcept { PQfinish(conn); }
+    void operator()(PGconn* conn) const noexcept { loaded_libpq().PQfinish(conn); }
 };
 struct ResultClearer {
-    void operator()(PGresult* result) const noexcept { PQclear(result); }
+    void operator()(PGresult* result) const noexcept { loaded_libpq().PQclear(result); }
 };
 struct MemFreer {
-    void operator()(void* p) const noexcept { PQfreemem(p); }
+    void operator()(void* p) const noexcept { loaded_libpq().PQfreemem(p); }
 };
 struct ConninfoFreer {
-    void operator()(PQconninfoOption* options) const noexcept { PQconninfoFree(options); }
+    void operator()(PQconninfoOption* options) const noexcept {
+        loaded_libpq().PQconninfoFree(options);
+    }
 };
 
 using ConnHandle = std::unique_ptr<PGconn, ConnCloser>;

@@ -1,5 +1,5 @@
 // libpq connection, runner's own statements and queries, and migration statements with their
-// errors mapped to file:line. The only file besides pg_handles.hpp's users that sees libpq.
+// errors mapped to file:line. The only file besides pg_handles.hpp's users that calls libpq.
 #include "db/postgres/pg_session.hpp"
 
 #include <algorithm>
@@ -14,6 +14,12 @@
 namespace runner {
 
 namespace {
+
+// libpq's functions; every caller holds a connection, so libpq is loaded (see PgSession's
+// constructor, which loads it).
+const pg::LibPq& pq() {
+    return pg::loaded_libpq();
+}
 
 // libpq's messages: several lines ("...failed: FATAL:  ...\n\tIs the server running...?\n")
 // joined into one, whitespace runs collapsed.
@@ -44,7 +50,7 @@ void replace_all(std::string& text, const std::string& what, const std::string& 
 }
 
 std::string field(const PGresult* result, int code) {
-    const char* value = PQresultErrorField(result, code);
+    const char* value = pq().PQresultErrorField(result, code);
     return value == nullptr ? std::string() : one_line(value);
 }
 
@@ -59,15 +65,15 @@ PgServerError server_error(PGconn* conn, const PGresult* result) {
         error.position = position.empty() ? 0 : std::atoi(position.c_str());
     }
     if (error.message.empty()) {
-        error.message = one_line(result != nullptr ? PQresultErrorMessage(result) : "");
+        error.message = one_line(result != nullptr ? pq().PQresultErrorMessage(result) : "");
     }
     if (error.message.empty()) {
-        error.message = one_line(PQerrorMessage(conn));
+        error.message = one_line(pq().PQerrorMessage(conn));
     }
     if (error.message.empty()) {
         error.message = "the server sent no result (out of memory?)";
     }
-    if (error.sqlstate.empty() && PQstatus(conn) == CONNECTION_BAD) {
+    if (error.sqlstate.empty() && pq().PQstatus(conn) == CONNECTION_BAD) {
         error.sqlstate = "08006";  // connection_failure
     }
     return error;
@@ -77,7 +83,7 @@ bool succeeded(const PGresult* result) {
     if (result == nullptr) {
         return false;
     }
-    const auto status = PQresultStatus(result);
+    const auto status = pq().PQresultStatus(result);
     return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY;
 }
 
@@ -95,17 +101,17 @@ struct ParamArrays {
 // Everything `conn` still has to say after a command (COPY data, further results), discarded.
 void drain(PGconn* conn) {
     for (;;) {
-        pg::ResultHandle result(PQgetResult(conn));
+        pg::ResultHandle result(pq().PQgetResult(conn));
         if (!result) {
             return;
         }
-        if (PQresultStatus(result.get()) == PGRES_COPY_OUT) {
+        if (pq().PQresultStatus(result.get()) == PGRES_COPY_OUT) {
             char* buffer = nullptr;
-            while (PQgetCopyData(conn, &buffer, 0) > 0) {
-                PQfreemem(buffer);
+            while (pq().PQgetCopyData(conn, &buffer, 0) > 0) {
+                pq().PQfreemem(buffer);
             }
-        } else if (PQresultStatus(result.get()) == PGRES_COPY_IN) {
-            PQputCopyEnd(conn, "runner sends no COPY data");
+        } else if (pq().PQresultStatus(result.get()) == PGRES_COPY_IN) {
+            pq().PQputCopyEnd(conn, "runner sends no COPY data");
         }
     }
 }
@@ -133,11 +139,12 @@ std::string PgServerError::describe() const {
 }
 
 void PgSession::Closer::operator()(pg_conn* conn) const noexcept {
-    PQfinish(conn);
+    pq().PQfinish(conn);
 }
 
 PgSession::PgSession(const std::string& url, std::string shown, const std::string& database)
     : shown_(std::move(shown)) {
+    pg::libpq(shown_);  // loads libpq, or says in one line why it cannot
     const std::string conninfo = libpq_conninfo(url);
     // The URL or keyword string is expanded in place of dbname: what it says overrides the
     // defaults before it, and the settings after it override what it says.
@@ -160,12 +167,12 @@ PgSession::PgSession(const std::string& url, std::string shown, const std::strin
     values.push_back("UTF8");
     keys.push_back(nullptr);
     values.push_back(nullptr);
-    conn_.reset(PQconnectdbParams(keys.data(), values.data(), 1));
+    conn_.reset(pq().PQconnectdbParams(keys.data(), values.data(), 1));
     if (!conn_) {
         throw DatabaseError("cannot connect to " + shown_ + ": out of memory", "08001");
     }
-    if (PQstatus(conn_.get()) != CONNECTION_OK) {
-        std::string why = one_line(PQerrorMessage(conn_.get()));
+    if (pq().PQstatus(conn_.get()) != CONNECTION_OK) {
+        std::string why = one_line(pq().PQerrorMessage(conn_.get()));
         // libpq does not repeat passwords, but a malformed URL is quoted back: scrub what the
         // user wrote, raw and decoded, and what libpq used.
         replace_all(why, written_password(url), "***");
@@ -182,19 +189,19 @@ PgSession::PgSession(const std::string& url, std::string shown, const std::strin
                 from = end + 1;
             }
         }
-        if (const char* used = PQpass(conn_.get()); used != nullptr) {
+        if (const char* used = pq().PQpass(conn_.get()); used != nullptr) {
             replace_all(why, used, "***");
         }
         throw DatabaseError("cannot connect to " + shown_ + ": " + why, "08001");
     }
-    PQsetNoticeProcessor(
+    pq().PQsetNoticeProcessor(
         conn_.get(), [](void*, const char*) {}, nullptr);
 }
 
 PgSession::~PgSession() = default;
 
 void PgSession::exec(std::string_view sql, std::string_view doing) {
-    pg::ResultHandle result(PQexec(conn_.get(), std::string(sql).c_str()));
+    pg::ResultHandle result(pq().PQexec(conn_.get(), std::string(sql).c_str()));
     if (!succeeded(result.get())) {
         const auto error = server_error(conn_.get(), result.get());
         result.reset();
@@ -207,48 +214,48 @@ void PgSession::exec(std::string_view sql, std::string_view doing) {
 std::int64_t PgSession::execute(std::string_view sql, const PgParams& params,
                                 std::string_view doing) {
     ParamArrays arrays(params);
-    pg::ResultHandle result(PQexecParams(conn_.get(), std::string(sql).c_str(),
-                                         static_cast<int>(params.size()), nullptr,
-                                         arrays.values.data(), nullptr, nullptr, 0));
+    pg::ResultHandle result(pq().PQexecParams(conn_.get(), std::string(sql).c_str(),
+                                              static_cast<int>(params.size()), nullptr,
+                                              arrays.values.data(), nullptr, nullptr, 0));
     if (!succeeded(result.get())) {
         const auto error = server_error(conn_.get(), result.get());
         throw DatabaseError(shown_ + ": " + std::string(doing) + ": " + error.describe(),
                             error.sqlstate);
     }
-    const char* tuples = PQcmdTuples(result.get());
+    const char* tuples = pq().PQcmdTuples(result.get());
     return tuples[0] == '\0' ? 0 : std::atoll(tuples);
 }
 
 std::vector<PgRow> PgSession::query(std::string_view sql, const PgParams& params,
                                     std::string_view doing) {
     ParamArrays arrays(params);
-    pg::ResultHandle result(PQexecParams(conn_.get(), std::string(sql).c_str(),
-                                         static_cast<int>(params.size()), nullptr,
-                                         arrays.values.data(), nullptr, nullptr, 0));
+    pg::ResultHandle result(pq().PQexecParams(conn_.get(), std::string(sql).c_str(),
+                                              static_cast<int>(params.size()), nullptr,
+                                              arrays.values.data(), nullptr, nullptr, 0));
     if (!succeeded(result.get())) {
         const auto error = server_error(conn_.get(), result.get());
         throw DatabaseError(shown_ + ": " + std::string(doing) + ": " + error.describe(),
                             error.sqlstate);
     }
     std::vector<PgRow> rows;
-    const int n = PQntuples(result.get());
-    const int columns = PQnfields(result.get());
+    const int n = pq().PQntuples(result.get());
+    const int columns = pq().PQnfields(result.get());
     rows.reserve(static_cast<std::size_t>(n));
     // timestamp and timestamptz (type OIDs 1114, 1184) read without fractions and zone.
     std::vector<bool> timestamp(static_cast<std::size_t>(columns));
     for (int c = 0; c < columns; ++c) {
-        const auto type = PQftype(result.get(), c);
+        const auto type = pq().PQftype(result.get(), c);
         timestamp[static_cast<std::size_t>(c)] = type == 1114 || type == 1184;
     }
     for (int r = 0; r < n; ++r) {
         PgRow row;
         row.reserve(static_cast<std::size_t>(columns));
         for (int c = 0; c < columns; ++c) {
-            if (PQgetisnull(result.get(), r, c)) {
+            if (pq().PQgetisnull(result.get(), r, c)) {
                 row.emplace_back(std::nullopt);
             } else {
-                std::string value(PQgetvalue(result.get(), r, c),
-                                  static_cast<std::size_t>(PQgetlength(result.get(), r, c)));
+                std::string value(pq().PQgetvalue(result.get(), r, c),
+                                  static_cast<std::size_t>(pq().PQgetlength(result.get(), r, c)));
                 if (timestamp[static_cast<std::size_t>(c)] && value.size() > 19) {
                     value.resize(19);
                 }
@@ -285,8 +292,8 @@ void PgSession::run_statement(const PgStatement& statement, const std::string& o
             "are psql's own",
             pg_statement_excerpt(statement, 0), index);
     }
-    pg::ResultHandle result(PQexec(conn_.get(), statement.text.c_str()));
-    if (result && PQresultStatus(result.get()) == PGRES_COPY_OUT) {
+    pg::ResultHandle result(pq().PQexec(conn_.get(), statement.text.c_str()));
+    if (result && pq().PQresultStatus(result.get()) == PGRES_COPY_OUT) {
         result.reset();
         drain(conn_.get());
         return;
@@ -308,11 +315,11 @@ void PgSession::run_statement(const PgStatement& statement, const std::string& o
 }
 
 bool PgSession::transaction_failed() const {
-    return PQtransactionStatus(conn_.get()) == PQTRANS_INERROR;
+    return pq().PQtransactionStatus(conn_.get()) == PQTRANS_INERROR;
 }
 
 bool PgSession::in_transaction() const {
-    const auto status = PQtransactionStatus(conn_.get());
+    const auto status = pq().PQtransactionStatus(conn_.get());
     return status == PQTRANS_INTRANS || status == PQTRANS_INERROR || status == PQTRANS_ACTIVE;
 }
 
