@@ -248,7 +248,7 @@ class ScriptRunner {
             if (e.code() != "25001") {
                 throw;
             }
-            session_.run_statement(statement, origin_, index_);  // alone, autocommit
+            run_autocommit(statement);
             record(after);
             durable_ = after;
             return;
@@ -257,6 +257,59 @@ class ScriptRunner {
         session_.exec("COMMIT",
                       "committing statement " + std::to_string(index_) + " of " + origin_);
         durable_ = after;
+    }
+
+    // A statement that cannot run in a transaction block, alone. A concurrent index build that
+    // fails leaves an INVALID index of its name behind, which would make running it again fail
+    // with "already exists" (or, with IF NOT EXISTS, keep the invalid index): it is dropped
+    // before the build runs and after it failed.
+    void run_autocommit(const PgStatement& statement) {
+        const auto index = pg_concurrent_index(statement.text);
+        if (!index) {
+            session_.run_statement(statement, origin_, index_);
+            return;
+        }
+        drop_invalid_index(*index, statement);
+        try {
+            session_.run_statement(statement, origin_, index_);
+        } catch (const StatementError&) {
+            try {
+                drop_invalid_index(*index, statement);
+            } catch (...) {
+                // dropped before the next build runs instead
+            }
+            throw;
+        }
+    }
+
+    // Drops the invalid index `index` names when there is one, with DROP INDEX CONCURRENTLY (no
+    // lock that blocks the table's readers and writers). Fails as `statement` would, so a lock
+    // timeout is tried again like the build's own.
+    void drop_invalid_index(const PgConcurrentIndex& index, const PgStatement& statement) {
+        const auto found = session_.scalar(
+            "SELECT pg_catalog.quote_ident(n.nspname) || '.' || "
+            "pg_catalog.quote_ident(c.relname) FROM pg_catalog.pg_index i "
+            "JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
+            "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE NOT i.indisvalid AND c.relname = $1 AND i.indrelid = pg_catalog.to_regclass("
+            "CASE WHEN $2 = '' THEN '' ELSE pg_catalog.quote_ident($2) || '.' END || "
+            "pg_catalog.quote_ident($3))",
+            {index.name, index.table_schema, index.table},
+            "looking for an invalid index " + index.name + " left by a failed build");
+        if (!found) {
+            return;
+        }
+        PgStatement drop = statement;
+        drop.text = "DROP INDEX CONCURRENTLY IF EXISTS " + *found;
+        drop.kind = PgStatementKind::kSql;
+        try {
+            session_.run_statement(drop, origin_, index_);
+        } catch (const StatementError& e) {
+            throw StatementError(e.origin(), statement.line,
+                                 "dropping the invalid index " + *found +
+                                     " a failed build of this statement left: " + e.db_message(),
+                                 pg_statement_excerpt(statement, 0), index_, e.code());
+        }
     }
 
     void rollback() noexcept {

@@ -141,6 +141,20 @@ class Reader {
         }
         return last;
     }
+    // The next token: an identifier or key word (quoted or not); nullptr when there is none.
+    const Token* word() { return i_ < t_.size() && t_[i_].word ? &t_[i_++] : nullptr; }
+    // Consumes the punctuation character `c` when it is next.
+    bool punct(char c) {
+        if (i_ < t_.size() && !t_[i_].word && t_[i_].text.size() == 1 && t_[i_].text[0] == c) {
+            ++i_;
+            return true;
+        }
+        return false;
+    }
+    // Whether the next token is the key word `word` (not consumed).
+    bool next_is(std::string_view word) const {
+        return i_ < t_.size() && !t_[i_].quoted && t_[i_].text == word;
+    }
     // Moves past the next `word` key word; false when there is none.
     bool seek(std::string_view word) {
         while (i_ < t_.size()) {
@@ -210,6 +224,53 @@ PgTouch pg_statement_touch(std::string_view statement) {
         }
     }
     return touch;
+}
+
+std::optional<PgConcurrentIndex> pg_concurrent_index(std::string_view statement) {
+    Reader r(tokens_of(statement));
+    if (!r.accept("create")) {
+        return std::nullopt;
+    }
+    r.accept("unique");
+    if (!r.accept("index") || !r.accept("concurrently")) {
+        return std::nullopt;
+    }
+    if (r.accept("if")) {
+        if (!r.accept("not") || !r.accept("exists")) {
+            return std::nullopt;
+        }
+    }
+    if (r.next_is("on")) {
+        return std::nullopt;  // no name: the server makes one up
+    }
+    const Token* name = r.word();
+    if (name == nullptr || !r.accept("on")) {
+        return std::nullopt;
+    }
+    r.accept("only");
+    PgConcurrentIndex out{name->text, {}, {}};
+    const Token* part = r.word();
+    if (part == nullptr) {
+        return std::nullopt;
+    }
+    out.table = part->text;
+    if (r.punct('.')) {
+        part = r.word();
+        if (part == nullptr) {
+            return std::nullopt;
+        }
+        out.table_schema = out.table;
+        out.table = part->text;
+        if (r.punct('.')) {  // database.schema.table
+            part = r.word();
+            if (part == nullptr) {
+                return std::nullopt;
+            }
+            out.table_schema = out.table;
+            out.table = part->text;
+        }
+    }
+    return out;
 }
 
 std::string pg_names_protected_table(std::string_view statement,

@@ -3,6 +3,7 @@
 // whether it names one of runner's bookkeeping tables at all.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,5 +25,19 @@ PgTouch pg_statement_touch(std::string_view statement);
 // migration's to change.
 std::string pg_names_protected_table(std::string_view statement,
                                      const std::vector<std::string>& tables);
+
+// CREATE [UNIQUE] INDEX CONCURRENTLY [IF NOT EXISTS] name ON [ONLY] [schema.]table: what a
+// failed build of it leaves behind, an INVALID index of that name on that table. Names as the
+// catalog spells them (unquoted ones folded to lower case); `table_schema` empty when the
+// statement does not name one.
+struct PgConcurrentIndex {
+    std::string name;
+    std::string table_schema;
+    std::string table;
+};
+
+// The index `statement` builds concurrently; nullopt for any other statement, and for one that
+// leaves the index's name to the server.
+std::optional<PgConcurrentIndex> pg_concurrent_index(std::string_view statement);
 
 }  // namespace runner
