@@ -45,6 +45,16 @@ int parse_retries(const std::string& value, const std::string& what) {
     return std::stoi(value);
 }
 
+LockStrategy parse_lock_strategy(const std::string& value, const std::string& what) {
+    if (value == "advisory") {
+        return LockStrategy::kAdvisory;
+    }
+    if (value == "table") {
+        return LockStrategy::kTable;
+    }
+    throw Error(what + " takes 'advisory' (the default) or 'table', not '" + value + "'");
+}
+
 Settings resolve_settings(const Overrides& overrides, const char* database_url_env) {
     Settings s;
     std::string file = overrides.config_file.value_or("runner.ini");
@@ -62,9 +72,9 @@ Settings resolve_settings(const Overrides& overrides, const char* database_url_e
         }
         po::options_description keys;
         for (const std::string prefix : {"", "runner."}) {
-            for (const char* key :
-                 {"db", "dir", "version_table", "create", "schema_file", "schema",
-                  "version_table_schema", "lock_timeout", "statement_timeout", "retries"}) {
+            for (const char* key : {"db", "dir", "version_table", "create", "schema_file", "schema",
+                                    "version_table_schema", "lock_timeout", "statement_timeout",
+                                    "retries", "lock_strategy", "lock_lease"}) {
                 keys.add_options()((prefix + key).c_str(), po::value<std::string>());
             }
         }
@@ -74,7 +84,8 @@ Settings resolve_settings(const Overrides& overrides, const char* database_url_e
         } catch (const po::error& e) {
             throw Error(file + ": " + e.what() +
                         " (known keys: db, dir, version_table, create, schema_file, schema, "
-                        "version_table_schema, lock_timeout, statement_timeout, retries; "
+                        "version_table_schema, lock_timeout, statement_timeout, retries, "
+                        "lock_strategy, lock_lease; "
                         "optionally under [runner])");
         }
         const std::string base = fs::path(file).parent_path().string();
@@ -126,6 +137,19 @@ Settings resolve_settings(const Overrides& overrides, const char* database_url_e
         if (const auto v = get("retries")) {
             s.retries = parse_retries(*v, file + ": retries");
         }
+        if (const auto v = get("lock_strategy")) {
+            s.lock_strategy = parse_lock_strategy(*v, file + ": lock_strategy");
+        }
+        if (const auto v = get("lock_lease")) {
+            const auto ms = parse_timeout_ms(*v);
+            if (!ms || *ms < 1000 || *ms > 86'400'000) {
+                throw Error(file +
+                            ": lock_lease takes a duration from 1s to 24h such as '30s' or "
+                            "'2min', not '" +
+                            *v + "'");
+            }
+            s.lock_lease_ms = static_cast<int>(*ms);
+        }
         if (const auto v = get("create")) {
             if (*v != "true" && *v != "false") {
                 throw Error(file + ": create must be 'true' or 'false', not '" + *v + "'");
@@ -155,6 +179,9 @@ Settings resolve_settings(const Overrides& overrides, const char* database_url_e
     }
     if (overrides.retries) {
         s.retries = *overrides.retries;
+    }
+    if (overrides.lock_strategy) {
+        s.lock_strategy = *overrides.lock_strategy;
     }
     return s;
 }

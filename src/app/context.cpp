@@ -70,7 +70,8 @@ std::unique_ptr<Database> Context::open(OpenMode mode) {
         settings().db_url, mode,
         OpenOptions{settings().version_table, settings().lock_timeout_seconds * 1000,
                     settings().create && !forbid_create_, settings().schema,
-                    settings().version_table_schema});
+                    settings().version_table_schema, settings().lock_strategy,
+                    settings().lock_lease_ms});
 }
 
 std::unique_ptr<Database> Context::open_scratch() {

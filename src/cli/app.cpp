@@ -31,6 +31,9 @@ po::options_description global_options() {
         "retries", po::value<std::string>(),
         "PostgreSQL: times to try a migration again after a lock timeout, statement timeout, "
         "deadlock or serialization failure (default 3; else 'retries =' in runner.ini)")(
+        "lock-strategy", po::value<std::string>(),
+        "PostgreSQL: 'advisory' (default) or 'table', a lock row with a lease for PgBouncer in "
+        "transaction mode or CockroachDB (else 'lock_strategy =' in runner.ini)")(
         "schema", po::value<std::string>(),
         "PostgreSQL: the schema migrations run in (their search_path), created when missing "
         "(else 'schema =' in runner.ini)")(
@@ -124,7 +127,8 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
         global.push_back(token);
         const bool takes_value = token == "--db" || token == "--dir" || token == "-c" ||
                                  token == "--config" || token == "--lock-timeout" ||
-                                 token == "--schema" || token == "--retries";
+                                 token == "--schema" || token == "--retries" ||
+                                 token == "--lock-strategy";
         if (takes_value && i + 1 < argc) {
             global.push_back(argv[++i]);
         }
@@ -171,6 +175,14 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
             if (vm.count("retries") != 0) {
                 try {
                     o.retries = parse_retries(vm["retries"].as<std::string>(), "--retries");
+                } catch (const Error& e) {
+                    throw UsageError(e.what());
+                }
+            }
+            if (vm.count("lock-strategy") != 0) {
+                try {
+                    o.lock_strategy = parse_lock_strategy(vm["lock-strategy"].as<std::string>(),
+                                                          "--lock-strategy");
                 } catch (const Error& e) {
                     throw UsageError(e.what());
                 }

@@ -98,6 +98,7 @@ int run_verify(Context& ctx, const VerifyOptions& o) {
         options.lock_timeout_ms = ctx.settings().lock_timeout_seconds * 1000;
         options.schema = ctx.settings().schema;
         options.version_table_schema = ctx.settings().version_table_schema;
+        options.lock_strategy = ctx.settings().lock_strategy;
         source = open_database(*o.db, OpenMode::kReadOnly, options);
         if (on_postgres(*source)) {
             // runner does not copy a PostgreSQL database: scratch ones on its server instead.

@@ -27,6 +27,12 @@ enum class OpenMode {
     kReadWrite,  // creates it when missing (unless OpenOptions::create is false)
 };
 
+// How writers keep each other out (PostgreSQL; SQLite locks its file and refuses kTable).
+enum class LockStrategy {
+    kAdvisory,  // a session-level advisory lock, polled
+    kTable,     // a row with an owner and a lease in <version_table>_lock (lock_strategy = table)
+};
+
 struct OpenOptions {
     std::string version_table = "runner_version";
     int lock_timeout_ms = 60'000;  // how long to wait for another writer before failing
@@ -36,6 +42,8 @@ struct OpenOptions {
     // without schemas refuse them.
     std::string schema;
     std::string version_table_schema;
+    LockStrategy lock_strategy = LockStrategy::kAdvisory;
+    int lock_lease_ms = 30'000;  // kTable: how long the lease lasts unless renewed
 };
 
 // Where a non-transactional script is: the first statement not applied, its line, and the digest

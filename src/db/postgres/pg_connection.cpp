@@ -15,6 +15,7 @@
 #include "db/postgres/pg_dialect.hpp"
 #include "db/postgres/pg_script.hpp"
 #include "db/postgres/pg_session.hpp"
+#include "db/postgres/pg_table_lock.hpp"
 
 namespace runner {
 
@@ -98,7 +99,10 @@ class PgConnection final : public Connection {
           keys_(std::to_string(kLockClass) + ", " +
                 std::to_string(lock_key(options.version_table_schema, options.version_table))) {
         apply_settings();
-        if (writer_) {
+        if (writer_ && options.lock_strategy == LockStrategy::kTable) {
+            table_lock_ = std::make_unique<PgTableLock>(url, shown, lock_table(), lock_timeout_ms_,
+                                                        options.lock_lease_ms);
+        } else if (writer_) {
             take_lock("pg_try_advisory_lock", "taking runner's lock");
         }
     }
@@ -125,6 +129,7 @@ class PgConnection final : public Connection {
     bool exists() const override { return true; }
 
     void begin() override {
+        check_lease();
         session_.exec("BEGIN", "starting a transaction");
         try {
             ensure_schemas();
@@ -155,6 +160,7 @@ class PgConnection final : public Connection {
     }
 
     int run_script(TextSource& sql, const std::string& origin, const ScriptRun& run) override {
+        check_lease();
         if (run.non_transactional != nullptr && !session_.in_transaction() &&
             (!options_.schema.empty() || !options_.version_table_schema.empty())) {
             Transaction<Connection> txn(*this);  // creates the schemas when missing
@@ -163,11 +169,12 @@ class PgConnection final : public Connection {
         set_timeouts(run.timeouts, run.non_transactional == nullptr || session_.in_transaction());
         const BookkeepingTables tables(options_.version_table);
         return run_pg_script(session_, sql, origin, run,
-                             {tables.version, tables.log, tables.partial});
+                             {tables.version, tables.log, tables.partial, lock_table().table});
     }
 
     std::int64_t execute(std::string_view sql, const SqlParams& params,
                          std::string_view doing) override {
+        check_lease();  // a bookkeeping write (a migration's record) only under a live lease
         return session_.execute(sql, text_params(params), doing);
     }
 
@@ -184,7 +191,9 @@ class PgConnection final : public Connection {
     }
 
     void wait_for_writers() override {
-        if (!writer_) {
+        if (!writer_ && options_.lock_strategy == LockStrategy::kTable) {
+            PgTableLock::wait_for_writer(session_, lock_table(), lock_timeout_ms_);
+        } else if (!writer_) {
             take_lock("pg_try_advisory_lock_shared", "waiting for a runner that is writing");
             session_.exec("SELECT pg_advisory_unlock_shared(" + keys_ + ")",
                           "releasing the shared lock");
@@ -204,6 +213,20 @@ class PgConnection final : public Connection {
     SchemaCatalog* catalog() override { return &catalog_; }
 
   private:
+    PgLockTable lock_table() const {
+        // Where the bookkeeping goes: the version table's schema, else the migrations' one
+        // (first on the search_path), else the server's default.
+        return PgLockTable{
+            options_.version_table_schema.empty() ? options_.schema : options_.version_table_schema,
+            options_.version_table + "_lock"};
+    }
+
+    void check_lease() const {
+        if (table_lock_) {
+            table_lock_->check();
+        }
+    }
+
     void apply_settings() {
         session_.exec(
             "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = "
@@ -279,7 +302,8 @@ class PgConnection final : public Connection {
     PgDialect dialect_;
     bool writer_;
     int lock_timeout_ms_;
-    std::string keys_;  // the advisory lock's "class, key"
+    std::string keys_;                         // the advisory lock's "class, key"
+    std::unique_ptr<PgTableLock> table_lock_;  // lock_strategy = table (writers)
 };
 
 }  // namespace

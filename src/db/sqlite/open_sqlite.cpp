@@ -219,6 +219,11 @@ std::unique_ptr<Connection> open_sqlite(const std::string& url, const std::strin
                     "' is SQLite, which has no schemas: drop --schema, 'schema =' and "
                     "'version_table_schema =' (they are for PostgreSQL)");
     }
+    if (options.lock_strategy == LockStrategy::kTable) {
+        throw Error("database '" + shown +
+                    "' is SQLite, which locks its file itself: drop 'lock_strategy = table' and "
+                    "--lock-strategy table (they are for PostgreSQL)");
+    }
     SqliteLocation where;
     const auto scheme_end = url.find("://");
     if (url.rfind("file:", 0) == 0) {
