@@ -43,6 +43,9 @@ struct Header {
 
 // One migration: the up/down pair, keyed by revision. Only headers are read when loading.
 struct Migration {
+    // The whole up file, when the loader's first read of it reached its end (a file of a few KiB
+    // at most): scratch builds run it from memory instead of opening it again. Empty otherwise.
+    std::optional<std::string> up_text;
     std::string revision;
     std::vector<std::string> down_revisions;
     std::vector<std::string> branch_labels;

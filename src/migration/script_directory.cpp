@@ -33,8 +33,9 @@ namespace fs = boost::filesystem;
 // Reads just enough of the file to parse its header; headers are a few hundred bytes. The text
 // is scanned again only when it has doubled since the last scan, so every byte is looked at a
 // bounded number of times: a statement of megabytes on one line costs no more than reading it,
-// and reading stops soon after the header does (a line that starts like SQL ends it).
-Header read_header(const std::string& path) {
+// and reading stops soon after the header does (a line that starts like SQL ends it). When the
+// first read reaches the end of the file, `whole` (if given) receives the file's text.
+Header read_header(const std::string& path, std::optional<std::string>* whole = nullptr) {
     InputFile file(path);
     std::string text;
     std::size_t scanned = 0;  // size of the text at the last scan
@@ -51,6 +52,9 @@ Header read_header(const std::string& path) {
             scanned = text.size();
             auto scan = scan_header(text, eof, path);
             if (scan.complete) {
+                if (whole != nullptr && eof && text.size() == n) {
+                    *whole = std::move(text);
+                }
                 return std::move(scan.header);
             }
         }
@@ -163,7 +167,8 @@ std::vector<Migration> load_migrations(const std::string& dir, std::vector<std::
             throw Error(pair.up + ": has no matching " + stem + kDownSuffix +
                         " (every migration is an .up.sql/.down.sql pair)");
         }
-        const Header up = read_header(pair.up);
+        std::optional<std::string> up_text;
+        const Header up = read_header(pair.up, &up_text);
         const Header down = read_header(pair.down);
         if (up.revision != down.revision) {
             throw HeaderError(pair.down, down.revision_line,
@@ -176,7 +181,9 @@ std::vector<Migration> load_migrations(const std::string& dir, std::vector<std::
                    pair.down, down.depends_on_line);
         check_same("branch_labels", up.branch_labels, down.branch_labels, pair.up,
                    up.branch_labels_line, pair.down, down.branch_labels_line);
-        return migration_from_headers(up, down, pair.up, pair.down);
+        Migration m = migration_from_headers(up, down, pair.up, pair.down);
+        m.up_text = std::move(up_text);
+        return m;
     };
 
     // Opening and reading two files per migration is most of the cost, and mostly the
