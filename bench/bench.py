@@ -22,6 +22,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import workloads as wl  # noqa: E402
+import pg_bench  # noqa: E402
 import report  # noqa: E402
 
 SLOW_SECONDS = 20.0       # a command slower than this on its first run runs 3 times at most
@@ -42,6 +43,7 @@ class Result:
 
 MEASURE = None  # the compiled bench/measure.cpp
 RUNNING = []    # the process group being measured, stopped with the harness
+CLUSTERS = []   # PostgreSQL servers the run started (bench/pg_bench.py), stopped with it
 
 
 def stop(signum, _frame):
@@ -50,6 +52,8 @@ def stop(signum, _frame):
             os.killpg(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+    for c in CLUSTERS:
+        c.stop()
     os._exit(128 + signum)  # not sys.exit: the signal may arrive while stderr's lock is held
 
 
@@ -361,6 +365,69 @@ def default_chart(out_path):
     return os.path.splitext(os.path.abspath(out_path))[0] + ".svg"
 
 
+def measure_postgres(cluster, c):
+    """The PostgreSQL rows of one history (`c` holds the loop's values): `upgrade heads` against
+    psql running the same SQL with the same transactions over one connection (at 2,000), Alembic
+    on the same server as a peer, and `current`/`check` against cat (at 10,000)."""
+    label = "%s %s" % (c.shape, report.nice(c.n))
+    at_2000 = c.n == report.target_size(c.sizes, 2000)
+    at_10000 = c.n == report.target_size(c.sizes, 10000) and not c.upgrade_only
+    if not at_2000 and not at_10000:
+        return
+    revs = pg_bench.postgres_revs(c.revs)
+    sql_dir = os.path.join(c.base, "sql-postgresql")
+    if not os.path.isdir(sql_dir):
+        wl.write_runner_dir(revs, sql_dir)
+    c = argparse.Namespace(**dict(vars(c), revs=revs, sql_dir=sql_dir))
+    if at_2000:
+        limit = os.path.join(c.base, "limit.psql")
+        pg_bench.write_psql_limit(c.runner, cluster, c.sql_dir, limit)
+        measured = measure_group([
+            Spec("runner upgrade heads on PostgreSQL",
+                 lambda: [c.runner, "--db", cluster.url("bench_runner"), "--dir", c.sql_dir,
+                          "upgrade", "heads"],
+                 prepare=lambda: cluster.recreate("bench_runner")),
+            Spec("psql, same SQL, same transactions",
+                 lambda: cluster.psql("bench_psql", "-f", limit),
+                 prepare=lambda: cluster.recreate("bench_psql"))], c.runs, logdir=c.logs)
+        row = {"section": "postgresql", "command": "`upgrade heads`", "workload": label,
+               "runner": measured[0], "limit": measured[1], "target": report.TARGETS["upgrade"],
+               "limit_label": "psql: the same SQL, one transaction per migration, one connection"}
+        if measured[0].seconds is not None and measured[1].seconds is not None:
+            problems = pg_bench.same_result(cluster, "bench_runner", "bench_psql",
+                                            wl.VERSION_TABLE)
+            if problems:
+                c.results["mismatch"].append("PostgreSQL %s: %s" % (label, ", ".join(problems)))
+        if c.alembic_py and c.shape != "data" and subprocess.run(
+                [c.alembic_py, "-c", "import psycopg2"], capture_output=True).returncode == 0:
+            adir = os.path.join(c.base, "alembic-pg")
+            wl.write_alembic_project(c.revs, adir, None, url=cluster.sqlalchemy_url("bench_alembic"))
+            ini = os.path.join(adir, "alembic.ini")
+            row["peer"] = measure("alembic upgrade heads on PostgreSQL", c.runs,
+                                  lambda: [c.alembic_py, "-m", "alembic", "-c", ini, "upgrade",
+                                           "heads"],
+                                  prepare=lambda: cluster.recreate("bench_alembic"), env=c.env,
+                                  timeout=c.peer_timeout, logdir=c.logs)
+        c.results["compare"].append(row)
+    if at_10000:
+        cluster.recreate("bench_reads")
+        url = cluster.url("bench_reads")
+        subprocess.run([c.runner, "--db", url, "--dir", c.sql_dir, "upgrade", "heads"],
+                       check=True, stderr=subprocess.DEVNULL)
+        files = sorted(glob.glob(os.path.join(c.sql_dir, "*.sql")))
+        specs = [Spec("cat every migration file (%d files)" % len(files),
+                      lambda: ["/bin/sh", "-c", 'cd "$0" && exec cat -- *.sql', c.sql_dir])]
+        for cmd in ("current", "check"):
+            specs.append(Spec("runner %s on PostgreSQL" % cmd,
+                              lambda cmd=cmd: [c.runner, "--db", url, "--dir", c.sql_dir, cmd]))
+        measured = measure_group(specs, c.runs, warmup=True, logdir=c.logs)
+        for cmd, m in zip(("current", "check"), measured[1:]):
+            c.results["compare"].append({
+                "section": "postgresql", "command": "`%s`" % cmd, "workload": label,
+                "runner": m, "limit": measured[0], "target": report.TARGETS["read"],
+                "limit_label": "cat of every migration file"})
+
+
 def shown_args(argv):
     """The command line as a person types it to scripts/bench: without --runner."""
     out, skip = [], False
@@ -388,6 +455,9 @@ def main():
     ap.add_argument("--big-mb", help="sizes of the large migration in MB (default 50,200; quick 2,8)")
     ap.add_argument("--peers", dest="peers", action="store_true", default=True)
     ap.add_argument("--no-peers", dest="peers", action="store_false")
+    ap.add_argument("--pg", dest="pg", action="store_true", default=True,
+                    help="also measure on a throwaway PostgreSQL server (the default)")
+    ap.add_argument("--no-pg", dest="pg", action="store_false")
     ap.add_argument("--upgrade-only", action="store_true",
                     help="only the upgrade rows of the histories (no start-up, read-only commands "
                          "or large migration); no file written unless --out")
@@ -471,7 +541,13 @@ def main():
         print("  %-46s %9.2f ms per call (%d calls, best of 5 loops)"
               % (label, results["startup"][label] * 1000, startup_iterations), file=sys.stderr)
 
-    # Histories.
+    # Histories (and, beside each, the same on PostgreSQL).
+    cluster = None
+    if args.pg:
+        cluster = pg_bench.Cluster(repo, os.path.join(work, "pg"))
+        CLUSTERS.append(cluster)  # stopped when main() ends, however it ends
+        if not cluster.start():
+            cluster = None
     for shape in shapes:
         for n in sizes:
             key = (shape, n)
@@ -535,6 +611,12 @@ def main():
                 up["sqitch"] = measure("sqitch deploy", runs, lambda: sargv, prepare=fresh_sqitch,
                                        env=env, timeout=args.peer_timeout, logdir=logs)
             results["upgrade"][key] = up
+            if cluster is not None:
+                measure_postgres(cluster, argparse.Namespace(
+                    shape=shape, n=n, sizes=sizes, revs=revs, sql_dir=sql_dir, base=base,
+                    runner=runner, runs=runs, logs=logs, results=results, env=env,
+                    alembic_py=alembic_py, peer_timeout=args.peer_timeout,
+                    upgrade_only=args.upgrade_only))
 
             # Read-only commands on the upgraded database.
             if up["runner"].seconds is None or args.upgrade_only:
@@ -585,11 +667,14 @@ def main():
                 schema_sql = os.path.join(base, "schema.sql")
                 with open(schema_sql, "wb") as out:
                     subprocess.run([runner, "--dir", sql_dir, "schema"], stdout=out, check=True)
+                # The shell reads every up file itself (`.read`, parents first), as runner
+                # must: opening 2,000 files is part of the work, not something to do beforehand.
                 ups = os.path.join(base, "every-up.sql")
                 with open(ups, "w") as out:
                     for r in revs:  # created parents first: a topological order
-                        for chunk in wl.up_text_chunks(r):
-                            out.write(chunk)
+                        path = os.path.join(sql_dir, r.stem + ".up.sql")
+                        assert "'" not in path  # the shell's '...' arguments have no escapes
+                        out.write(".read '%s'\n" % path)
                 measured = measure_group([
                     Spec("runner diff (schema.sql = the heads' schema)",
                          lambda: [runner, "--dir", sql_dir, "diff", "--schema-file", schema_sql]),
@@ -663,4 +748,9 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        code = main()
+    finally:
+        for c in CLUSTERS:
+            c.stop()
+    sys.exit(code)

@@ -166,7 +166,8 @@ def evaluate(res):
     for c in res.get("compare", []):
         if secs(c["runner"]) and secs(c["limit"]):
             r = c["runner"].seconds / c["limit"].seconds
-            out.append(("%s ≤ %.2f× %s" % (c["command"], c["target"], c["limit_label"]),
+            where = " on PostgreSQL" if c.get("section") == "postgresql" else ""
+            out.append(("%s%s ≤ %.2f× %s" % (c["command"], where, c["target"], c["limit_label"]),
                         c["workload"], "%.2f×" % r, verdict(r <= c["target"])))
     for label in ("--version", "--help"):
         t = res["startup"].get(label)
@@ -288,6 +289,32 @@ def tables(res):
 
     rows = []
     for c in res.get("compare", []):
+        if c.get("section") != "postgresql":
+            continue
+        ok = ""
+        if secs(c["runner"]) and secs(c["limit"]):
+            ok = verdict(c["runner"].seconds / c["limit"].seconds <= c["target"])
+        peer = c.get("peer")
+        rows.append([c["command"], c["workload"], fmt_s(c["runner"]), c["limit_label"],
+                     fmt_s(c["limit"]), ratio(c["runner"], c["limit"]),
+                     cpu_ratio(c["runner"], c["limit"]), fmt_s(peer) if peer else "—",
+                     ratio(peer, c["runner"]) if peer else "—",
+                     "≤ %.2f× %s" % (c["target"], ok)])
+    if rows:
+        sections.append((
+            "PostgreSQL",
+            "The same histories on a local PostgreSQL server (a throwaway cluster on a Unix "
+            "socket, made by scripts/pg-test-cluster), a fresh database for every run. The limit "
+            "for `upgrade` is psql running runner's own offline script (`upgrade heads --sql`): "
+            "the same SQL and bookkeeping with the same per-migration transactions over one "
+            "connection. Alembic runs the same statements with op.execute() through psycopg2.",
+            table(["command", "history", "runner", "limit", "limit time", "runner/limit",
+                   "CPU runner / limit", "Alembic", "Alembic/runner", "target"], rows)))
+
+    rows = []
+    for c in res.get("compare", []):
+        if c.get("section") == "postgresql":
+            continue
         ok = ""
         if secs(c["runner"]) and secs(c["limit"]):
             ok = verdict(c["runner"].seconds / c["limit"].seconds <= c["target"])

@@ -303,7 +303,7 @@ from alembic import context
 from sqlalchemy import create_engine, pool
 
 config = context.config
-engine = create_engine("sqlite:///" + config.get_main_option("db_path"), poolclass=pool.NullPool)
+engine = create_engine(config.get_main_option("db_url"), poolclass=pool.NullPool)
 with engine.connect() as connection:
     context.configure(connection=connection, transaction_per_migration=True)
     with context.begin_transaction():
@@ -319,13 +319,15 @@ def py_tuple(items):
     return "(" + ", ".join(repr(i) for i in items) + ")"
 
 
-def write_alembic_project(revs, root, db_path):
-    """An Alembic project whose revisions op.execute() the same statements, one call each."""
+def write_alembic_project(revs, root, db_path, url=None):
+    """An Alembic project whose revisions op.execute() the same statements, one call each, on the
+    SQLite file db_path or, given `url`, on that SQLAlchemy URL."""
     sdir = os.path.join(root, "migrations")  # not "alembic": `python3 -m alembic` would import it
     vdir = os.path.join(sdir, "versions")
     os.makedirs(vdir, exist_ok=True)
     with open(os.path.join(root, "alembic.ini"), "w") as f:
-        f.write("[alembic]\nscript_location = %s\ndb_path = %s\n" % (sdir, db_path))
+        f.write("[alembic]\nscript_location = %s\ndb_url = %s\n"
+                % (sdir, (url or "sqlite:///" + db_path).replace("%", "%%")))
     with open(os.path.join(sdir, "env.py"), "w") as f:
         f.write(ALEMBIC_ENV)
     with open(os.path.join(sdir, "script.py.mako"), "w") as f:
