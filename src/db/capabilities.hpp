@@ -4,6 +4,8 @@
 
 #include <compare>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -69,6 +71,19 @@ class SchemaCatalog {
     virtual Schema read_schema(const std::vector<std::string>& excluded_tables) = 0;
     // The SQL the schema is read and written in.
     virtual SchemaDialect dialect() const { return SchemaDialect::kSqlite; }
+
+    // For callers that read the schema again and again (verify): `identity` names the catalog
+    // objects as they are now, so that two equal, non-empty identities are the same schema, and
+    // build() gives the schema (as read_schema would have) only when asked. A backend may
+    // remember what it read, to read again only what changed. This one reads it all, no identity.
+    struct Reading {
+        std::vector<std::uint64_t> identity;
+        std::function<Schema()> build;
+    };
+    virtual Reading read_schema_again(const std::vector<std::string>& excluded_tables) {
+        auto schema = std::make_shared<const Schema>(read_schema(excluded_tables));
+        return {{}, [schema] { return *schema; }};
+    }
 };
 
 }  // namespace runner

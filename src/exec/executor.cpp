@@ -133,10 +133,12 @@ void Executor::run(const std::vector<Rev>& steps, Direction direction, const Run
     }
     // Violations that exist before the run are the data's, not a migration's: only new ones fail.
     ForeignKeyGuard* guard = db_.foreign_keys();
-    fk_baseline_ = guard != nullptr
-                       ? guard->violations(kViolationLimit, ForeignKeyGuard::Scope::kAll)
-                       : std::vector<ForeignKeyViolation>{};
+    fk_baseline_ = guard == nullptr ? std::vector<ForeignKeyViolation>{}
+                   : options.known_violations
+                       ? *options.known_violations
+                       : guard->violations(kViolationLimit, ForeignKeyGuard::Scope::kAll);
     std::sort(fk_baseline_.begin(), fk_baseline_.end());
+    known_violations_ = options.known_violations;
     if (!options.atomic) {
         for (const Rev r : steps) {
             run_step(r, direction, options, false);
@@ -247,6 +249,9 @@ void Executor::check_foreign_keys(Rev rev, Direction direction) {
                                                           : ForeignKeyGuard::Scope::kAll);
     // A table the migration renamed keeps the violations it had: they are not new.
     guard->follow_renames(fk_baseline_);
+    if (known_violations_ != nullptr) {
+        *known_violations_ = fk_baseline_;
+    }
     std::vector<std::string> added;
     for (const auto& v : now) {
         if (!std::binary_search(fk_baseline_.begin(), fk_baseline_.end(), v)) {
@@ -302,6 +307,7 @@ void Executor::run_step(Rev rev, Direction direction, const RunOptions& options,
     std::int64_t shown_ms = 0;
     ScriptRun script;
     script.timeouts = (up ? m.up_timeouts : m.down_timeouts).or_else(options.timeouts);
+    script.observer = options.observer;
     try {
         // A migration may have changed the connection's settings (PRAGMA foreign_keys = ON
         // would make a later table rebuild cascade-delete rows): each starts from runner's.

@@ -31,6 +31,12 @@ struct RunOptions {
     // How many times a migration (a statement, when non-transactional) that failed on a lock
     // timeout, deadlock, ... (is_retryable) is tried again; not under --atomic.
     int retries = 0;
+    // Told after each statement of each migration what it touched (see ScriptObserver).
+    ScriptObserver* observer = nullptr;
+    // The foreign-key violations known to exist before the run, sorted: not new. Null: the run
+    // lists them itself (a check of every table). Given, it is kept up to date with the
+    // migrations' table renames, for the next run.
+    std::vector<ForeignKeyViolation>* known_violations = nullptr;
 };
 
 // Who is running: recorded with every audit-log entry.
@@ -106,6 +112,7 @@ class Executor {
     // The last step's log entry and the duration its progress line showed, not yet stored.
     std::optional<std::pair<LogEntry, std::int64_t>> pending_duration_;
     std::vector<ForeignKeyViolation> fk_baseline_;  // violations present before the run
+    std::vector<ForeignKeyViolation>* known_violations_ = nullptr;  // the caller's copy
 };
 
 // Current UTC time as "YYYY-MM-DD HH:MM:SS".

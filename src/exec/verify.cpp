@@ -10,58 +10,14 @@
 #include <ostream>
 #include <set>
 
-#include "db/url.hpp"
 #include "exec/executor.hpp"
 #include "exec/scratch_schema.hpp"
+#include "exec/verify_snapshot.hpp"
 #include "plan/planner.hpp"
 #include "util/text.hpp"
 
 namespace runner {
 namespace {
-
-// What verify compares between steps: the schema, and the rows of each table.
-struct Snapshot {
-    Schema schema;
-    std::map<std::string, std::int64_t> rows;  // by lower-case table name
-};
-
-Snapshot snapshot(Database& db) {
-    Snapshot s;
-    s.schema = read_database_schema(db);
-    Connection& c = db.connection();
-    for (const TableDef& t : s.schema.tables) {
-        if (!t.virtual_using.empty()) {
-            continue;
-        }
-        const auto rows =
-            c.query("SELECT count(*) FROM " + c.dialect().table(t.name), {}, "counting rows");
-        s.rows[lower_ascii(t.name)] = rows.empty() || !rows[0][0] ? 0 : std::stoll(*rows[0][0]);
-    }
-    return s;
-}
-
-// PRAGMA integrity_check and the foreign-key check: what is wrong, one line each (empty: fine).
-// Foreign-key violations the database had at the start are the data's, not the step's.
-std::vector<std::string> integrity_problems(Database& db,
-                                            const std::vector<ForeignKeyViolation>& baseline) {
-    std::vector<std::string> problems;
-    Connection& c = db.connection();
-    if (c.catalog() != nullptr && c.foreign_keys() != nullptr) {  // SQLite
-        for (const auto& row : c.query("PRAGMA integrity_check", {}, "checking integrity")) {
-            if (!row.empty() && row[0] && *row[0] != "ok") {
-                problems.push_back("integrity_check: " + *row[0]);
-            }
-        }
-    }
-    if (ForeignKeyGuard* guard = c.foreign_keys()) {
-        for (const auto& v : guard->violations(100, ForeignKeyGuard::Scope::kAll)) {
-            if (!std::binary_search(baseline.begin(), baseline.end(), v)) {
-                problems.push_back("foreign key: " + v.describe());
-            }
-        }
-    }
-    return problems;
-}
 
 class Verifier {
   public:
@@ -71,10 +27,6 @@ class Verifier {
     VerifyReport run(const std::vector<Rev>& order) {
         start(std::nullopt);
         report_.database = db_->describe();
-        if (ForeignKeyGuard* guard = db_->connection().foreign_keys()) {
-            baseline_ = guard->violations(10'000, ForeignKeyGuard::Scope::kAll);
-            std::sort(baseline_.begin(), baseline_.end());
-        }
         for (const Rev r : order) {
             if (applied_.count(r) != 0) {
                 report_.skipped.push_back({r, "already applied in " + report_.database});
@@ -112,6 +64,14 @@ class Verifier {
                 applied_.insert(r);
             }
         }
+        // Foreign-key violations the database has now are the data's, not a step's; the
+        // executor checks each step for new ones.
+        known_violations_.clear();
+        if (ForeignKeyGuard* guard = db_->connection().foreign_keys()) {
+            known_violations_ = guard->violations(10'000, ForeignKeyGuard::Scope::kAll);
+            std::sort(known_violations_.begin(), known_violations_.end());
+        }
+        snapshots_ = std::make_unique<Snapshots>(*db_);
     }
 
     std::optional<Rev> blocked_by(Rev r) const {
@@ -129,19 +89,24 @@ class Verifier {
         std::ostream discard(nullptr);
         try {
             Executor executor(graph_, *db_, discard, current_identity());
-            executor.run({r}, direction, RunOptions{});
+            RunOptions options;
+            options.observer = snapshots_->observer();
+            options.known_violations = &known_violations_;
+            executor.run({r}, direction, options);
         } catch (const StatementError& e) {
+            snapshots_->forget();
             problem(r, name, direction, std::string(name) + " failed: " + e.what());
             report_.problems.back().failed = true;
             report_.problems.back().line = e.line();
             return false;
         } catch (const Error& e) {
+            snapshots_->forget();
             problem(r, name, direction, std::string(name) + " failed: " + e.what());
             report_.problems.back().failed = true;
             return false;
         }
         (void)m;
-        const auto problems = integrity_problems(*db_, baseline_);
+        const auto problems = snapshots_->after_step();
         for (const auto& p : problems) {
             problem(r, name, direction, "after the " + std::string(name) + ": " + p);
         }
@@ -177,17 +142,18 @@ class Verifier {
             for (const Rev s : steps_to(graph_, parents)) {
                 applied_.insert(s);
             }
+            snapshots_->forget();  // run without the observer
         }
         report_.verified.push_back(r);
-        const Snapshot before = snapshot(*db_);
+        const Snapshot before = snapshots_->take();
         if (!step(r, Direction::kUpgrade, "up")) {
             // Rolled back: the database is as before, and what builds on r cannot be verified.
             failed_.insert(r);
             return;
         }
-        const Snapshot after_up = snapshot(*db_);
+        const Snapshot after_up = snapshots_->take();
         if (after_up_) {
-            after_up_(r, *db_, before.schema, after_up.schema);
+            after_up_(r, *db_, before.schema(), after_up.schema());
         }
         bool sound = true;
         if (!step(r, Direction::kDowngrade, "down")) {
@@ -196,8 +162,8 @@ class Verifier {
             applied_.insert(r);
             return;
         }
-        const Snapshot after_down = snapshot(*db_);
-        if (auto d = diff_schemas(before.schema, after_down.schema); !d.empty()) {
+        const Snapshot after_down = snapshots_->take();
+        if (auto d = diff_snapshots(before, after_down); !d.empty()) {
             problem(r, "down", Direction::kDowngrade,
                     "the down does not give back the schema from before the up", std::move(d));
             sound = false;
@@ -213,7 +179,7 @@ class Verifier {
         }
         if (!step(r, Direction::kUpgrade, "up again")) {
             sound = false;
-        } else if (auto d = diff_schemas(after_up.schema, snapshot(*db_).schema); !d.empty()) {
+        } else if (auto d = diff_snapshots(after_up, snapshots_->take()); !d.empty()) {
             problem(r, "up again", Direction::kUpgrade,
                     "the up after the down does not give the schema the first up gave",
                     std::move(d));
@@ -234,7 +200,8 @@ class Verifier {
     std::set<Rev> applied_;
     std::set<Rev> verified_ok_;  // up worked: later revisions may build on it
     std::set<Rev> failed_;
-    std::vector<ForeignKeyViolation> baseline_;
+    std::vector<ForeignKeyViolation> known_violations_;
+    std::unique_ptr<Snapshots> snapshots_;
     VerifyReport report_;
 };
 

@@ -4,9 +4,11 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
+#include <unordered_map>
 
 #include "schema/ddl_text.hpp"
 #include "schema/normalize.hpp"
@@ -263,55 +265,159 @@ std::vector<std::string> bookkeeping_tables(const std::string& version_table) {
     return {version_table, version_table + "_log", version_table + "_partial"};
 }
 
+namespace {
+
+bool excluded_name(const std::string& name, const std::vector<std::string>& excluded_tables) {
+    return fold_name(name).rfind("sqlite_", 0) == 0 ||
+           std::any_of(excluded_tables.begin(), excluded_tables.end(),
+                       [&](const std::string& e) { return same_name(e, name); });
+}
+
+// One row of sqlite_schema into `schema` (a table of kind `kind`, asked only for tables).
+void read_object(sqlite3* db, const std::string& type, const std::string& name,
+                 const std::string& table, const std::string& sql,
+                 const std::function<TableKind()>& kind, Schema& schema) {
+    if (type == "table") {
+        const TableKind k = kind();
+        if (k.type != "shadow") {
+            schema.tables.push_back(read_table(db, name, sql, k));
+        }
+    } else if (type == "index") {
+        IndexDef index;
+        index.name = name;
+        index.table = table;
+        const IndexText text = parse_create_index(sql);
+        index.unique = text.unique;
+        std::vector<std::string> columns;
+        Query c(db, "SELECT name FROM pragma_table_xinfo(?1)", {table});
+        while (c.step()) {
+            columns.push_back(c.str(0));
+        }
+        const NormalizeOptions options{columns};
+        index.parts = index_parts(db, name, text.items, options);
+        index.where = text.where.empty() ? "" : normalize_sql(text.where, options);
+        schema.indexes.push_back(std::move(index));
+    } else if (type == "view") {
+        ViewText text = parse_create_view(sql);
+        schema.views.push_back({name, std::move(text.columns), std::move(text.select)});
+    } else if (type == "trigger") {
+        schema.triggers.push_back({name, table, parse_create_trigger(sql)});
+    }
+}
+
+const char kSchemaRows[] =
+    "SELECT type, name, tbl_name, sql FROM main.sqlite_schema WHERE sql IS NOT NULL ORDER BY rowid";
+
+}  // namespace
+
 Schema read_sqlite_schema(sqlite3* db, const std::vector<std::string>& excluded_tables) {
-    auto excluded = [&](const std::string& name) {
-        return fold_name(name).rfind("sqlite_", 0) == 0 ||
-               std::any_of(excluded_tables.begin(), excluded_tables.end(),
-                           [&](const std::string& e) { return same_name(e, name); });
-    };
     Schema schema;
     std::map<std::string, TableKind> kinds = table_kinds(db);
-    Query q(db,
-            "SELECT type, name, tbl_name, sql FROM main.sqlite_schema "
-            "WHERE sql IS NOT NULL ORDER BY rowid");
+    Query q(db, kSchemaRows);
     while (q.step()) {
-        const std::string type = q.str(0);
         const std::string name = q.str(1);
         const std::string table = q.str(2);
-        const std::string sql = q.str(3);
-        if (excluded(name) || excluded(table)) {
+        if (excluded_name(name, excluded_tables) || excluded_name(table, excluded_tables)) {
             continue;
         }
-        if (type == "table") {
-            const TableKind& kind = kinds[fold_name(name)];
-            if (kind.type != "shadow") {
-                schema.tables.push_back(read_table(db, name, sql, kind));
-            }
-        } else if (type == "index") {
-            IndexDef index;
-            index.name = name;
-            index.table = table;
-            const IndexText text = parse_create_index(sql);
-            index.unique = text.unique;
-            std::vector<std::string> columns;
-            Query c(db, "SELECT name FROM pragma_table_xinfo(?1)", {table});
-            while (c.step()) {
-                columns.push_back(c.str(0));
-            }
-            const NormalizeOptions options{columns};
-            index.parts = index_parts(db, name, text.items, options);
-            index.where = text.where.empty() ? "" : normalize_sql(text.where, options);
-            schema.indexes.push_back(std::move(index));
-        } else if (type == "view") {
-            ViewText text = parse_create_view(sql);
-            schema.views.push_back({name, std::move(text.columns), std::move(text.select)});
-        } else if (type == "trigger") {
-            schema.triggers.push_back({name, table, parse_create_trigger(sql)});
-        }
+        read_object(
+            db, q.str(0), name, table, q.str(3), [&] { return kinds[fold_name(name)]; }, schema);
     }
     resolve_parent_keys(schema);
     canonicalize(schema);
     return schema;
+}
+
+// A catalog object as read once: the schema model of that one object, before the foreign keys
+// that name no parent columns are resolved (that depends on the other tables).
+struct SqliteSchemaMemory::Object {
+    std::uint64_t id = 0;
+    Schema part;
+    bool used = false;
+};
+
+SqliteSchemaMemory::SqliteSchemaMemory() = default;
+SqliteSchemaMemory::~SqliteSchemaMemory() = default;
+
+SchemaCatalog::Reading read_sqlite_schema_again(sqlite3* db,
+                                                const std::vector<std::string>& excluded_tables,
+                                                SqliteSchemaMemory& memory) {
+    struct Row {
+        std::string type, name, table, sql;
+    };
+    std::vector<Row> rows;
+    std::unordered_map<std::string, std::size_t> table_rows;  // folded table name -> row
+    {
+        Query q(db, kSchemaRows);
+        while (q.step()) {
+            Row row{q.str(0), q.str(1), q.str(2), q.str(3)};
+            if (excluded_name(row.name, excluded_tables) ||
+                excluded_name(row.table, excluded_tables)) {
+                continue;
+            }
+            // A virtual table's shadow tables are told apart only by the module: read it all.
+            if (row.type == "table" && row.sql.size() > 14 &&
+                sqlite3_strnicmp(row.sql.c_str(), "CREATE VIRTUAL", 14) == 0) {
+                auto schema =
+                    std::make_shared<const Schema>(read_sqlite_schema(db, excluded_tables));
+                return {{}, [schema] { return *schema; }};
+            }
+            if (row.type == "table") {
+                table_rows[fold_name(row.name)] = rows.size();
+            }
+            rows.push_back(std::move(row));
+        }
+    }
+    // What an object reads depends on its CREATE text and, for an index, its table's: the key.
+    std::optional<std::map<std::string, TableKind>> kinds;
+    std::vector<std::shared_ptr<const SqliteSchemaMemory::Object>> objects;
+    SchemaCatalog::Reading reading;
+    for (auto& [key, object] : memory.objects_) {
+        object->used = false;
+    }
+    for (const Row& row : rows) {
+        std::string key = row.type + '\x1f' + row.name + '\x1f' + row.table + '\x1f' + row.sql;
+        if (row.type == "index") {
+            const auto t = table_rows.find(fold_name(row.table));
+            key += '\x1f';
+            key += t == table_rows.end() ? std::string() : rows[t->second].sql;
+        }
+        auto& slot = memory.objects_[key];
+        if (!slot) {
+            slot = std::make_shared<SqliteSchemaMemory::Object>();
+            slot->id = ++memory.last_id_;
+            read_object(
+                db, row.type, row.name, row.table, row.sql,
+                [&] {
+                    if (!kinds) {
+                        kinds = table_kinds(db);
+                    }
+                    return (*kinds)[fold_name(row.name)];
+                },
+                slot->part);
+            canonicalize(slot->part);
+        }
+        slot->used = true;
+        reading.identity.push_back(slot->id);
+        objects.push_back(slot);
+    }
+    if (memory.objects_.size() > 4 * rows.size() + 64) {  // forget what the last read did not see
+        std::erase_if(memory.objects_, [](const auto& entry) { return !entry.second->used; });
+    }
+    reading.build = [objects = std::move(objects)] {
+        Schema schema;
+        for (const auto& object : objects) {
+            const Schema& p = object->part;
+            schema.tables.insert(schema.tables.end(), p.tables.begin(), p.tables.end());
+            schema.indexes.insert(schema.indexes.end(), p.indexes.begin(), p.indexes.end());
+            schema.views.insert(schema.views.end(), p.views.begin(), p.views.end());
+            schema.triggers.insert(schema.triggers.end(), p.triggers.begin(), p.triggers.end());
+        }
+        resolve_parent_keys(schema);
+        canonicalize(schema);
+        return schema;
+    };
+    return reading;
 }
 
 }  // namespace runner

@@ -63,9 +63,13 @@ class SqliteCatalog final : public SchemaCatalog {
     Schema read_schema(const std::vector<std::string>& excluded_tables) override {
         return read_sqlite_schema(db_.get(), excluded_tables);
     }
+    Reading read_schema_again(const std::vector<std::string>& excluded_tables) override {
+        return read_sqlite_schema_again(db_.get(), excluded_tables, memory_);
+    }
 
   private:
     SqliteDb& db_;
+    SqliteSchemaMemory memory_;
 };
 
 class SqliteConnection final : public Connection {
