@@ -441,6 +441,65 @@ def shown_args(argv):
     return " ".join(out)
 
 
+TRUST_ROWS = {"verify", "schema", "lint"}
+
+
+def trust_rows(results, rows, shape, n, sizes, runner, sql_dir, base, runs, logs):
+    """The rows of verify, schema, check --schema and lint, each against what the issue measures
+    it by, timed in the same run."""
+    def add(command, measured, target, limit_label):
+        results["compare"].append({
+            "command": command, "workload": "%s %s" % (shape, report.nice(n)),
+            "runner": measured[0], "limit": measured[1], "target": target,
+            "limit_label": limit_label})
+
+    verify = ["verify", "--format", "json"]
+    if shape == "branchy" and n == report.target_size(sizes, 2000) and rows & {"verify", "lint"}:
+        db = os.path.join(base, "roundtrip.db")
+        if "verify" in rows:
+            label = "runner upgrade heads + downgrade base (database file)"
+            print("== verify, %s %d" % (shape, n), file=sys.stderr, flush=True)
+            measured = measure_group([
+                Spec("runner verify", lambda: [runner, "--dir", sql_dir] + verify),
+                Spec(label, lambda: ["/bin/sh", "-c",
+                                     '"$0" --db "$1" --dir "$2" upgrade heads && '
+                                     'exec "$0" --db "$1" --dir "$2" downgrade base',
+                                     runner, db, sql_dir],
+                     prepare=lambda: remove_db(db))], runs, logdir=logs)
+            add("`verify`", measured, report.TARGETS["verify"], label)
+            remove_db(db)
+        if "lint" in rows:
+            print("== lint, %s %d" % (shape, n), file=sys.stderr, flush=True)
+            measured = measure_group([
+                Spec("runner lint", lambda: [runner, "--dir", sql_dir, "lint", "--format", "json"]),
+                Spec("runner verify", lambda: [runner, "--dir", sql_dir] + verify)],
+                runs, logdir=logs)
+            add("`lint`", measured, report.TARGETS["lint"], "runner verify")
+    if shape == "data" and n == report.target_size(sizes, 10000) and "schema" in rows:
+        # "upgrade head of that history into memory": runner refuses an in-memory database
+        # (it would keep nothing), so a database file on /dev/shm, a file system in memory.
+        shm = "/dev/shm" if os.path.isdir("/dev/shm") else base
+        mem_db = os.path.join(tempfile.mkdtemp(prefix="runner-bench-", dir=shm), "memory.db")
+        label = "runner upgrade heads into a database file on %s%s" % (
+            shm, " (tmpfs: in memory)" if shm == "/dev/shm" else "")
+        db = os.path.join(base, "schema-check.db")
+        remove_db(db)
+        subprocess.run([runner, "--db", db, "--dir", sql_dir, "upgrade", "heads"], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        print("== schema and check --schema, %s %d" % (shape, n), file=sys.stderr, flush=True)
+        measured = measure_group([
+            Spec("runner schema", lambda: [runner, "--dir", sql_dir, "schema"]),
+            Spec("runner check --schema",
+                 lambda: [runner, "--db", db, "--dir", sql_dir, "check", "--schema"]),
+            Spec(label, lambda: [runner, "--db", mem_db, "--dir", sql_dir, "upgrade", "heads"],
+                 prepare=lambda: remove_db(mem_db))], runs, logdir=logs)
+        add("`schema`", [measured[0], measured[2]], report.TARGETS["schema"], label)
+        add("`check --schema`", [measured[1], measured[2]], report.TARGETS["schema"], label)
+        remove_db(mem_db)
+        shutil.rmtree(os.path.dirname(mem_db), ignore_errors=True)
+        remove_db(db)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--runner", required=True, help="the runner binary to measure")
@@ -461,6 +520,9 @@ def main():
     ap.add_argument("--upgrade-only", action="store_true",
                     help="only the upgrade rows of the histories (no start-up, read-only commands "
                          "or large migration); no file written unless --out")
+    ap.add_argument("--only", metavar="ROWS",
+                    help="measure only these rows, comma-separated: verify, schema (schema and "
+                         "check --schema), lint; no file written unless --out")
     ap.add_argument("--peer-timeout", type=float, default=300.0,
                     help="seconds before a peer's run is stopped and reported as '>' (default 300)")
     ap.add_argument("--alembic-upgrade-max", type=int, default=2000,
@@ -492,9 +554,14 @@ def main():
     sizes = [int(s) for s in (args.sizes or ("20,200" if args.quick else "200,2000,10000")).split(",")]
     big_mbs = [int(s) for s in (args.big_mb or ("2,8" if args.quick else "50,200")).split(",")
                if s and int(s) > 0 and not args.upgrade_only]  # --big-mb 0: none
+    if args.only:
+        big_mbs = []
     shapes = [s for s in args.shapes.split(",") if s]
     startup_iterations = args.startup_iterations or (20 if args.quick else 200)
-    out_path = args.out or (None if args.quick or args.upgrade_only
+    only = set(r for r in (args.only or "").split(",") if r)
+    if only - TRUST_ROWS:
+        sys.exit("bench: --only takes %s" % ", ".join(sorted(TRUST_ROWS)))
+    out_path = args.out or (None if args.quick or args.upgrade_only or only
                             else os.path.join(repo, "BENCHMARKS.md"))
     chart_path = args.chart or (default_chart(out_path) if out_path else None)
     runner = os.path.abspath(args.runner)
@@ -530,9 +597,9 @@ def main():
           file=sys.stderr)
 
     # Startup.
-    if not args.upgrade_only:
+    if not args.upgrade_only and not args.only:
         print("== startup", file=sys.stderr)
-    for label, argv in (() if args.upgrade_only else
+    for label, argv in (() if args.upgrade_only or args.only else
                         (("--version", [runner, "--version"]), ("--help", [runner, "--help"]),
                          ("true (spawn baseline)", ["/bin/true"]))):
         # The best of 5 loops: start-up is short enough for other load to dominate the mean.
@@ -562,6 +629,11 @@ def main():
             wl.write_shell_script(runner, sql_dir, shell_script)
             db = os.path.join(base, "runner.db")
             shell_db = os.path.join(base, "shell.db")
+            if not args.upgrade_only:
+                trust_rows(results, only or TRUST_ROWS, shape, n, sizes, runner, sql_dir, base,
+                           runs, logs)
+            if only:
+                continue
             up = {}
 
             specs = [Spec("runner upgrade heads",

@@ -17,6 +17,9 @@ TARGETS = {
     "linear": 1.2,          # time per MB (big file) or per revision may grow by at most this
     "startup_ms": 5.0,
     "diff": 1.3,            # runner diff / the shell building both schemas in memory
+    "verify": 5.0,          # runner verify / runner upgrade heads + downgrade base, 2,000
+    "schema": 1.5,          # schema, check --schema / runner upgrade heads in memory, 10,000
+    "lint": 2.0,            # runner lint / runner verify, 2,000
 }
 
 
