@@ -255,9 +255,13 @@ std::vector<PartialRecord> Bookkeeping::partials() {
 
 void Bookkeeping::set_partial(const PartialRecord& p) {
     // Created only when a non-transactional migration first stops part-way.
-    if (!partial_table_exists_ || !*partial_table_exists_) {
+    if (!partial_table_exists_) {
+        partial_table_exists_ = table_exists(tables_.partial);
+    }
+    if (!*partial_table_exists_) {
         db_.execute(dialect_.bookkeeping_ddl(tables_, true)[2], {}, "creating " + tables_.partial);
         partial_table_exists_ = true;
+        partial_table_created_ = true;
     }
     if (!has_digest_column()) {  // a table from before runner recorded digests
         db_.execute("ALTER TABLE " + dialect_.table(tables_.partial) + " ADD COLUMN digest TEXT",
@@ -285,6 +289,16 @@ void Bookkeeping::clear_partial(const std::string& revision) {
                     " WHERE revision = " + dialect_.parameter(1),
                 {std::string_view(revision)},
                 "clearing the failed-statement record of " + revision);
+}
+
+void Bookkeeping::drop_partial_table_if_new_and_empty() {
+    if (!partial_table_created_ || !partials().empty()) {
+        return;
+    }
+    db_.execute("DROP TABLE " + dialect_.table(tables_.partial), {},
+                "dropping " + tables_.partial + " again");
+    partial_table_exists_ = false;
+    partial_table_created_ = false;
 }
 
 std::string Bookkeeping::schema_sql() const {

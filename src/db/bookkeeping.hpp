@@ -89,6 +89,10 @@ class Bookkeeping {
     std::vector<PartialRecord> partials();
     void set_partial(const PartialRecord& record);
     void clear_partial(const std::string& revision);
+    // Drops the record table again when this connection created it and it holds no record: a
+    // non-transactional migration that failed at its first statement left nothing to resume,
+    // and the database is as it was before (inside the current transaction).
+    void drop_partial_table_if_new_and_empty();
 
     // The same bookkeeping as SQL text, for offline scripts: the tables' DDL, and the
     // statements that record or remove one applied revision together with its audit-log entry.
@@ -109,6 +113,7 @@ class Bookkeeping {
     bool version_table_checked_ = false;
     bool tables_ready_ = false;  // the version table and the log exist (they are never dropped)
     std::optional<bool> partial_table_exists_;
+    bool partial_table_created_ = false;  // by this connection, in set_partial
 };
 
 }  // namespace runner

@@ -442,9 +442,17 @@ bool Executor::run_non_transactional(Rev rev, Direction direction, const RunOpti
     } catch (const StatementError& e) {
         const ScriptProgress& at = run.stopped;
         if (at.next_statement <= 1) {
-            // Nothing of it is applied: no record is needed either.
+            // Nothing of it is applied: no record is needed either (nor its table, when this
+            // run made it), and the failure is logged as a transactional one's is.
             Transaction txn(db_);
             book_.clear_partial(m.revision);
+            book_.drop_partial_table_if_new_and_empty();
+            if (book_.exists()) {
+                LogEntry failed = entry(m.revision, "failed");
+                failed.detail = dir + " stopped at statement 1 (line " + std::to_string(e.line()) +
+                                "), nothing of it applied: " + e.db_message();
+                book_.append_log(failed);
+            }
             txn.commit();
             throw;
         }
