@@ -15,6 +15,13 @@ accident:
     <!-- readme-test: project NAME -->     a fresh copy of test/readme/projects/NAME
     <!-- readme-test: alembic -->          a fresh copy of test/fixtures/alembic_project
     <!-- readme-test: empty -->            an empty directory
+    <!-- readme-test: postgres NAME -->    test/readme/projects/NAME, and a PostgreSQL server: a
+                                           throwaway cluster (scripts/pg-test-cluster) started at
+                                           the first such block and stopped at the end, and a
+                                           fresh database `app` on it for each block; the README's
+                                           URL (PG_README below) stands for the cluster's, in the
+                                           commands and in what they print. Skipped (counted as
+                                           such) only where no server can be installed.
     <!-- readme-test: skip REASON -->      not run (say why)
 
 `runner` and `scripts/runner` run the binary under test, `scripts/alembic-import` the
@@ -54,6 +61,8 @@ MASKS = [
     (re.compile(r"\b\d+ ms\b"), r"\d+ ms"),
     (re.compile(r"\bby [^\s@]+@\S+"), r"by [^\s@]+@\S+"),
 ]
+# The README's PostgreSQL URL parts, and what they stand for on the test cluster.
+PG_README = {"user": "root", "host": "/tmp/pgx/c", "port": "56370"}
 TOKEN = re.compile("|".join("(?:%s)" % m.pattern for m, _ in MASKS) + r"|" + HEX_ID.pattern)
 
 
@@ -201,8 +210,62 @@ def set_up(block, where):
         fixture = os.path.join(ROOT, "test", "fixtures", "alembic_project")
         shutil.copytree(fixture, where, dirs_exist_ok=True,
                         ignore=shutil.ignore_patterns("__pycache__", "*.db"))
+    elif block.directive == "postgres":
+        set_up(Block(block.line_no, "project", block.argument, 0, 0), where)
     elif block.directive != "empty":
         raise ValueError("unknown readme-test directive %r" % block.directive)
+
+
+class Cluster:
+    """The throwaway PostgreSQL cluster of this run, started on first use."""
+
+    def __init__(self):
+        self.parent = None  # its own temporary directory, open to the server's system user
+        self.dir = None
+        self.settings = None
+        self.unavailable = None
+
+    def start(self):
+        if self.settings is None and self.unavailable is None:
+            self.parent = tempfile.mkdtemp(prefix="runner-readme-pg-")
+            os.chmod(self.parent, 0o755)
+            self.dir = os.path.join(self.parent, "c")
+            script = os.path.join(ROOT, "scripts", "pg-test-cluster")
+            result = subprocess.run([script, "start", self.dir], stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, timeout=600)
+            if result.returncode == 77:
+                self.unavailable = result.stderr.decode("utf-8", "replace").strip()
+            elif result.returncode != 0:
+                raise ValueError("scripts/pg-test-cluster start failed: %s"
+                                 % result.stderr.decode("utf-8", "replace").strip())
+            else:
+                self.settings = dict(line.split("=", 1) for line in
+                                     result.stdout.decode().split("\n") if "=" in line)
+        return self.settings is not None
+
+    def fresh_app_database(self):
+        env = dict(os.environ, **self.settings)
+        subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", "postgres",
+                        "-c", "SET client_min_messages = warning",
+                        "-c", "DROP DATABASE IF EXISTS app WITH (FORCE)",
+                        "-c", "CREATE DATABASE app"], env=env, check=True, timeout=120)
+
+    def mapping(self):
+        """(README text, real text) pairs."""
+        s = self.settings
+        return [("postgresql://%s:" % PG_README["user"], "postgresql://%s:" % s["PGUSER"]),
+                ("postgresql://%s@" % PG_README["user"], "postgresql://%s@" % s["PGUSER"]),
+                ("host=%s&port=%s" % (PG_README["host"], PG_README["port"]),
+                 "host=%s&port=%s" % (s["PGHOST"], s["PGPORT"]))]
+
+    def stop(self):
+        if self.settings is not None:
+            subprocess.run([os.path.join(ROOT, "scripts", "pg-test-cluster"), "stop", self.dir],
+                           timeout=600)
+            self.settings = None
+        if self.parent is not None:
+            shutil.rmtree(self.parent, ignore_errors=True)
+            self.parent = None
 
 
 def run_command(command, where, env):
@@ -219,10 +282,14 @@ def run_command(command, where, env):
     return lines
 
 
-def run_block(block, lines, runner, work, verbose):
+def run_block(block, lines, runner, work, verbose, cluster):
     """[(index of the command line, expected, actual, ok)] for one block."""
     where = tempfile.mkdtemp(prefix="block-", dir=work)
     set_up(block, where)
+    mapping = []
+    if block.directive == "postgres":
+        cluster.fresh_app_database()
+        mapping = cluster.mapping()
     env = {k: v for k, v in os.environ.items()
            if k != "DATABASE_URL" and not k.startswith("RUNNER_")}
     env["PATH"] = make_bin_dir(runner, where + "-bin") + os.pathsep + env.get("PATH", "")
@@ -230,13 +297,20 @@ def run_block(block, lines, runner, work, verbose):
     ids = Ids()
     results = []
     for command, expected, index in parse_session(lines[block.start:block.end]):
+        for readme, real in mapping:
+            command = command.replace(readme, real)
         export = re.fullmatch(r"export (\w+)=(\S*)", command.split("#")[0].strip())
         if export:
-            env[export.group(1)] = export.group(2)
+            value = export.group(2)
+            if len(value) >= 2 and value[0] == value[-1] == "'":
+                value = value[1:-1]  # as bash reads it
+            env[export.group(1)] = value
             actual = []
         else:
             real = ids.rewrite_command(command)
             actual = run_command(real, where, env)
+            for readme, real_text in mapping:
+                actual = [line.replace(real_text, readme) for line in actual]
             if verbose:
                 print("$ %s\n%s" % (real, "\n".join(actual)))
         results.append((index, expected, actual, ids.match(expected, actual)))
@@ -256,6 +330,7 @@ def main():
     passed = failed = skipped = 0
     replacements = []  # (start, end, new lines), in file order
     work = tempfile.mkdtemp(prefix="runner-readme-")
+    cluster = Cluster()
     try:
         for block in find_blocks(lines):
             where = "%s:%d" % (os.path.basename(args.readme), block.line_no)
@@ -272,8 +347,12 @@ def main():
                     skipped += 1
                 continue
             try:
-                results = run_block(block, lines, args.runner, work, args.verbose)
-            except (ValueError, subprocess.TimeoutExpired) as error:
+                if block.directive == "postgres" and not cluster.start():
+                    print("SKIP %s: no PostgreSQL server here (%s)" % (where, cluster.unavailable))
+                    skipped += 1
+                    continue
+                results = run_block(block, lines, args.runner, work, args.verbose, cluster)
+            except (ValueError, subprocess.TimeoutExpired, subprocess.CalledProcessError) as error:
                 print("FAIL %s: %s" % (where, error))
                 failed += 1
                 continue
@@ -293,6 +372,7 @@ def main():
                     end = command_line + 1 + len(expected)
                     replacements.append((command_line + 1, end, actual))
     finally:
+        cluster.stop()
         shutil.rmtree(work, ignore_errors=True)
 
     if args.regenerate and replacements:
