@@ -1,13 +1,9 @@
 // Runs a plan against a database: one transaction per migration, bookkeeping inside it.
 #include "exec/executor.hpp"
 
-#include <pwd.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
-#include <ctime>
 #include <ostream>
 
 #include "exec/retry.hpp"
@@ -72,29 +68,6 @@ void refuse_open_comment(const std::string& path) {
 
 const char* direction_name(Direction direction) {
     return direction == Direction::kUpgrade ? "upgrade" : "downgrade";
-}
-
-std::string utc_now() {
-    const std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-    return buf;
-}
-
-Identity current_identity() {
-    Identity who;
-    if (const char* user = std::getenv("USER"); user != nullptr && *user != '\0') {
-        who.user = user;
-    } else if (const passwd* pw = getpwuid(geteuid()); pw != nullptr) {
-        who.user = pw->pw_name;
-    }
-    char host[256] = {};
-    if (gethostname(host, sizeof host - 1) == 0) {
-        who.host = host;
-    }
-    return who;
 }
 
 std::string describe_step(const RevisionGraph& graph, Rev rev, Direction direction) {
