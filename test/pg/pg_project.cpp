@@ -1,7 +1,10 @@
 // See pg_project.hpp.
 #include "pg_project.hpp"
 
+#include <boost/test/unit_test.hpp>
+#include <chrono>
 #include <cstdio>
+#include <memory>
 
 #include "db/postgres/pg_session.hpp"
 #include "pg_cluster.hpp"
@@ -99,6 +102,53 @@ std::string PgProject::fingerprint() const {
         }
     }
     return out;
+}
+
+void check_eight_runners_apply_each_migration_once(const PgProject& p) {
+    using integration::ChildProcess;
+    using integration::contains;
+    using integration::runner_options;
+    using integration::StartGate;
+    using integration::write_migration;
+    p.exec("CREATE TABLE applied_log (rev text NOT NULL)");
+    std::vector<std::string> parent;
+    constexpr int kMigrations = 12;
+    for (int i = 1; i <= kMigrations; ++i) {
+        const std::string rev = "m" + std::to_string(100 + i);
+        // Not idempotent: a second run of the same migration adds a second row (and the ALTER
+        // fails outright).
+        write_migration(p.dir(), std::to_string(1000 + i) + "_" + rev, rev, parent,
+                        "INSERT INTO applied_log VALUES ('" + rev + "');\n" +
+                            "ALTER TABLE applied_log ADD COLUMN c_" + rev + " integer;\n",
+                        "ALTER TABLE applied_log DROP COLUMN c_" + rev + ";\n");
+        parent = {rev};
+    }
+    StartGate gate;
+    std::vector<std::unique_ptr<ChildProcess>> runners;
+    for (int k = 0; k < 8; ++k) {
+        auto options = runner_options(
+            {"--db", p.url(), "--dir", p.dir(), "--lock-timeout", "60", "upgrade", "head"},
+            p.root());
+        options.gate = &gate;
+        options.timeout = std::chrono::seconds(120);
+        runners.push_back(std::make_unique<ChildProcess>(options));
+    }
+    gate.open();
+    int ran_something = 0;
+    for (auto& child : runners) {
+        const auto r = child->wait();
+        BOOST_TEST(r.exit_code == 0, r);
+        if (contains(r.err, "Running upgrade")) {
+            ++ran_something;
+        }
+    }
+    BOOST_TEST(ran_something >= 1);
+    BOOST_TEST(p.value("SELECT count(*) FROM applied_log") == std::to_string(kMigrations));
+    BOOST_TEST(p.value("SELECT count(DISTINCT rev) FROM applied_log") ==
+               std::to_string(kMigrations));
+    BOOST_TEST(p.value("SELECT count(*) FROM runner_version") == std::to_string(kMigrations));
+    BOOST_TEST(p.value("SELECT count(*) FROM runner_version_log WHERE action = 'upgrade'") ==
+               std::to_string(kMigrations));
 }
 
 }  // namespace runner::pgtest

@@ -44,4 +44,10 @@ class PgProject {
     std::string database_;
 };
 
+// Writes 12 migrations that are not idempotent (each records its revision in applied_log and
+// adds a column), starts 8 `upgrade head` runners at once (--lock-timeout 60) and checks, with
+// Boost.Test, that all succeed and each migration ran exactly once: applied_log, runner_version
+// and the audit log each hold it once.
+void check_eight_runners_apply_each_migration_once(const PgProject& p);
+
 }  // namespace runner::pgtest
