@@ -611,7 +611,7 @@ def main():
     # Histories (and, beside each, the same on PostgreSQL).
     cluster = None
     if args.pg:
-        cluster = pg_bench.Cluster(repo, os.path.join(work, "pg"))
+        cluster = pg_bench.Cluster(repo)
         CLUSTERS.append(cluster)  # stopped when main() ends, however it ends
         if not cluster.start():
             cluster = None

@@ -8,15 +8,19 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 
 
 class Cluster:
     """The server, started by start() and stopped by stop() (also after a failure: callers use
     try/finally)."""
 
-    def __init__(self, repo, directory):
+    def __init__(self, repo):
         self.script = os.path.join(repo, "scripts", "pg-test-cluster")
-        self.dir = directory
+        # A directory of its own under the temp dir, open to the server's user (as root, the
+        # script runs the server as runner-pg, which cannot enter the bench's 0700 work dir).
+        self.dir = tempfile.mkdtemp(prefix="runner-bench-pg-")
+        os.chmod(self.dir, 0o755)
         self.settings = None  # PGHOST, PGPORT, PGUSER once started
 
     def start(self):
@@ -35,9 +39,11 @@ class Cluster:
         return True
 
     def stop(self):
+        """Stops the server (if it runs) and removes its directory."""
         if self.settings is not None:
             subprocess.run([self.script, "stop", self.dir], capture_output=True)
             self.settings = None
+        shutil.rmtree(self.dir, ignore_errors=True)
 
     def url(self, database):
         """runner's --db: a libpq URL naming the socket directory."""
