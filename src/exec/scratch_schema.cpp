@@ -34,10 +34,9 @@ class TrackedFile final : public TextSource {
 
 // The fast way to build the schema of `steps` on an empty scratch database: every migration in
 // one transaction, no bookkeeping rows (the database is thrown away), foreign keys checked once
-// at the end. False, with nothing left behind (rolled back), when that
-// cannot give the same result as the executor or something failed: then the executor runs the steps
-// one by one, for the same schema and, on failure, the same error naming the migration, file and
-// line.
+// at the end. False, with nothing left behind (rolled back), when that cannot give the same
+// result as the executor or something failed: then the executor runs the steps one by one, for
+// the same schema and, on failure, the same error naming the migration, file and line.
 bool build_in_one_transaction(const RevisionGraph& graph, Connection& db,
                               const std::vector<Rev>& steps) {
     for (const Rev r : steps) {

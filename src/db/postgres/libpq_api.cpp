@@ -20,13 +20,13 @@ struct Loaded {
     std::string failure;  // empty when every function was found
 };
 
+// Looks `name` up in `library`; the first function missing is the failure reported.
 template <typename Function>
-bool find(void* library, const char* name, Function& into, std::string& failure) {
+void find(void* library, const char* name, Function& into, std::string& failure) {
     into = reinterpret_cast<Function>(dlsym(library, name));
     if (into == nullptr && failure.empty()) {
         failure = std::string(kLibPqSoname) + " has no " + name + " (libpq too old?)";
     }
-    return into != nullptr;
 }
 
 Loaded load() {
