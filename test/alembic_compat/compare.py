@@ -6,24 +6,31 @@ Usage
     test/alembic_compat/compare.py --runner build/runner                       # <= ~3 min
     test/alembic_compat/compare.py --runner build/runner --graphs 3 --steps 8  # CI smoke, ~5 s
     test/alembic_compat/compare.py --runner R --seed 42 --only-graph 7 --keep /tmp/k -v
+    test/alembic_compat/compare.py --runner build/runner --backend postgres --graphs 30 \
+        --budget-seconds 3000                                                 # PostgreSQL
 
   --seed N            graphs and commands come from random.Random("N/<graph>");
                       the default is a random seed, printed on the first line
   --graphs G          number of graphs (default 80)
   --steps S           commands per graph (default 30)
   --budget-seconds T  start no new command after T seconds (default 170)
-  --keep DIR          keep every project and database under DIR/graph_NNN/
+  --keep DIR          keep every project and database under DIR/graph_NNN/ (PostgreSQL:
+                      the cluster is DIR/pg-cluster, left running with its databases)
   --only-graph K      replay graph K of a seeded run (with the same --steps)
   -x, --exitfirst     stop at the first disagreement
   --order-lenient     list difference (c) below instead of failing on it
   --strict-row-order  fail on differences (d) and (f) below instead of listing them
   --alembic-exec M    fork (default) or subprocess, see "How Alembic is run"
+  --backend B         sqlite (default) or postgres, see "PostgreSQL"
+  --pg-cluster PATH   scripts/pg-test-cluster (default: found from this file's place)
   -v                  print each graph and command, and statistics at the end
 
 The last line is ``alembic-compat: N passed, M failed``, where N and M count
-command comparisons. The exit status is 0 if nothing failed and 1 otherwise.
-Needs /usr/bin/python3 with python3-alembic 1.8.1 (Debian). If it is started
-with another interpreter it re-executes itself under /usr/bin/python3.
+command comparisons. The exit status is 0 if nothing failed and 1 otherwise;
+with ``--backend postgres``, 77 when scripts/pg-test-cluster says that no
+server can be installed (a test skips). Needs /usr/bin/python3 with
+python3-alembic 1.8.1 (Debian), and python3-psycopg2 for PostgreSQL. If it is
+started with another interpreter it re-executes itself under /usr/bin/python3.
 
 What it does
 ------------
@@ -34,8 +41,8 @@ occasional branch labels, and ids that share a 4-9 character prefix. It
 never has a cycle. The same graph is written twice:
 
 * ``alembic.ini``, ``migrations/env.py`` and ``migrations/versions/NNNN_<rev>.py``,
-  whose upgrade and downgrade run ``CREATE TABLE m_<rev> (x)`` and
-  ``DROP TABLE m_<rev>``;
+  whose upgrade and downgrade run ``CREATE TABLE m_<rev> (x)`` (on PostgreSQL
+  ``(x integer)``) and ``DROP TABLE m_<rev>``;
 * ``sql/NNNN_<rev>.up.sql`` and ``.down.sql``, with the same statements under
   a header of ``-- revision:``, ``-- down_revision:``, ``-- branch_labels:``,
   ``-- depends_on:`` and ``-- message:`` lines.
@@ -46,7 +53,8 @@ checks Alembic's heads and ancestor sets against its own model. A graph that
 Alembic refuses is replaced by another one.
 
 Next comes one random sequence of ``upgrade T``, ``downgrade T`` and ``stamp
-[--purge] T [T...]``, run against two fresh SQLite files, one per tool. T is
+[--purge] T [T...]``, run against two fresh databases, one per tool (SQLite
+files, or databases of one PostgreSQL cluster: see "PostgreSQL"). T is
 drawn from the whole target grammar: full ids, unique and ambiguous prefixes
 (at least 4 characters), head, heads, base, +N, -N, REV+N, REV-N, head-1,
 heads-1, base+N, LABEL, LABEL@head, LABEL@heads, LABEL@base, LABEL@REV,
@@ -87,7 +95,8 @@ failures. After each one the graph continues on a fresh pair of databases.
     Alembic's order is deterministic.
 (d) The outcome depends on the order of Alembic's version rows. For example,
     ``downgrade -1`` with several rows walks down from the first row SELECT
-    returns (lowest rowid). 1.8.1 fills that order partly from Python set
+    returns (SQLite: lowest rowid; PostgreSQL: physical order, where an
+    UPDATE moves the row to the end). 1.8.1 fills that order partly from Python set
     iteration: a merge step keeps the row of an arbitrary parent and
     deletes the others, and an unmerge inserts rows in set order. So the
     order depends on PYTHONHASHSEED. On any disagreement that starts from
@@ -111,7 +120,8 @@ Then it moves on to the next graph.
 
 How Alembic is run
 ------------------
-Alembic stands for ``python3 -m alembic -c INI -x db=PATH <command>``. It
+Alembic stands for ``python3 -m alembic -c INI -x db=URL <command>``, with the
+URL ``sqlite:///PATH`` or ``postgresql+psycopg2://USER@/DB?host=DIR&port=P``. It
 exits 0 on success, 255 with ``FAILED: ...`` on stdout on failure, and 1 with
 a traceback on a crash. Starting that interpreter takes about 0.3 s. So by
 default the script imports alembic once and forks a child for each call.
@@ -130,18 +140,37 @@ child wraps ``Script._list_py_dir`` to return the names sorted, as Alembic
 does since 1.10. Both tools then see the files in ``NNNN_`` order. File order
 only breaks ties, in the order of independent steps and heads.
 
-The runner is invoked as ``RUNNER --db PATH --dir SQLDIR <command...>`` and
-``RUNNER --db PATH --dir SQLDIR current``, in parallel with Alembic. Every
-call, Alembic or runner, times out after 30 s.
+The runner is invoked as ``RUNNER --db DB --dir SQLDIR <command...>`` and
+``RUNNER --db DB --dir SQLDIR current``, in parallel with Alembic, where DB is
+the SQLite file or ``postgresql://USER@/DB?host=DIR&port=P``. Every call,
+Alembic or runner, times out after 30 s.
+
+PostgreSQL
+----------
+``--backend postgres`` starts one throwaway cluster for the whole run with
+``scripts/pg-test-cluster start DIR`` (a Unix socket in DIR, no TCP port; as
+root the server runs as the user runner-pg, so DIR's parent is made 0755) and
+stops it at the end, also after an exception, Ctrl-C, SIGTERM or SIGHUP. Every
+pair of fresh databases is a pair of ``CREATE DATABASE``s, dropped when the
+graph moves on to fresh ones. The migrations create ``m_<rev> (x integer)``
+in both tools, as PostgreSQL needs a column type. The script reads the
+databases with psycopg2 (``pg_tables`` outside the system schemas, and
+Alembic's own ``SELECT version_num FROM alembic_version``), and the copies of
+Alembic's database for (d) are ``CREATE DATABASE ... TEMPLATE``. All four
+checks and every known difference apply as on SQLite; Alembic runs each
+migration in a transaction of its own there (transaction_per_migration, and
+PostgreSQL's DDL is transactional), as the runner does.
 """
 
 import argparse
+import atexit
 import importlib
 import importlib.util
 import itertools
 import os
 import random
 import re
+import shlex
 import shutil
 import signal
 import sqlite3
@@ -179,8 +208,8 @@ from alembic import context
 from sqlalchemy import create_engine, pool
 
 config = context.config
-db = context.get_x_argument(as_dictionary=True).get("db") or config.get_main_option("db_path")
-engine = create_engine("sqlite:///" + db, poolclass=pool.NullPool)
+url = context.get_x_argument(as_dictionary=True).get("db") or config.get_main_option("db_url")
+engine = create_engine(url, poolclass=pool.NullPool)
 with engine.connect() as connection:
     context.configure(connection=connection, transaction_per_migration=True)
     with context.begin_transaction():
@@ -423,7 +452,7 @@ def py_literal(values, single_as_str=True):
     return "(" + ", ".join(repr(v) for v in values) + ("," if len(values) == 1 else "") + ")"
 
 
-def write_projects(g, root):
+def write_projects(g, root, backend):
     adir = os.path.join(root, "migrations")   # not "alembic": `python3 -m alembic` run
                                               # in root would import it as a package
     vdir = os.path.join(adir, "versions")
@@ -432,8 +461,8 @@ def write_projects(g, root):
     os.makedirs(sdir)
     ini = os.path.join(root, "alembic.ini")
     with open(ini, "w") as f:
-        f.write("[alembic]\nscript_location = %s\ndb_path = %s\n"
-                % (adir, os.path.join(root, "default.db")))
+        f.write("[alembic]\nscript_location = %s\ndb_url = %s\n"
+                % (adir, backend.alembic_url(backend.db_for(root, "default"))))
     with open(os.path.join(adir, "env.py"), "w") as f:
         f.write(ENV_PY)
     for r in g.file_order():
@@ -447,12 +476,12 @@ def write_projects(g, root):
                 "branch_labels = %s\n"
                 "depends_on = %s\n\n\n"
                 "def upgrade():\n"
-                '    op.execute("CREATE TABLE m_%s (x)")\n\n\n'
+                '    op.execute("CREATE TABLE m_%s (%s)")\n\n\n'
                 "def downgrade():\n"
                 '    op.execute("DROP TABLE m_%s")\n'
                 % (r.id, r.id, ", ".join(r.down), r.id,
                    py_literal(r.down), py_literal(r.labels, False),
-                   py_literal(r.deps), r.id, r.id))
+                   py_literal(r.deps), r.id, backend.column, r.id))
         header = "-- revision: %s\n-- down_revision:%s\n" % (
             r.id, (" " + ", ".join(r.down)) if r.down else "")
         if r.labels:
@@ -461,7 +490,7 @@ def write_projects(g, root):
             header += "-- depends_on: %s\n" % ", ".join(r.deps)
         header += "-- message: rev %s\n\n" % r.id
         with open(os.path.join(sdir, stem + ".up.sql"), "w") as f:
-            f.write(header + "CREATE TABLE m_%s (x);\n" % r.id)
+            f.write(header + "CREATE TABLE m_%s (%s);\n" % (r.id, backend.column))
         with open(os.path.join(sdir, stem + ".down.sql"), "w") as f:
             f.write(header + "DROP TABLE m_%s;\n" % r.id)
     return ini, sdir
@@ -754,9 +783,9 @@ def exception_line(text):
 class Alembic:
     """Starts one Alembic command; `wait()` returns its Result."""
 
-    def __init__(self, mode, ini, db, args, scratch):
+    def __init__(self, mode, ini, url, args, scratch):
         self.t0 = time.monotonic()
-        self.argv = ["-c", ini, "-x", "db=" + db] + list(args)
+        self.argv = ["-c", ini, "-x", "db=" + url] + list(args)
         self.mode = mode
         if mode == "subprocess":
             self.proc = subprocess.Popen(
@@ -859,9 +888,9 @@ def read(path):
 
 
 class Runner:
-    def __init__(self, exe, db, sqldir, args, scratch):
+    def __init__(self, exe, url, sqldir, args, scratch):
         self.t0 = time.monotonic()
-        self.argv = [exe, "--db", db, "--dir", sqldir] + list(args)
+        self.argv = [exe, "--db", url, "--dir", sqldir] + list(args)
         try:
             self.proc = subprocess.Popen(
                 self.argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -884,21 +913,221 @@ class Runner:
             return Result(-9, out, err, True, time.monotonic() - self.t0)
 
 
-def read_db(path, version_rows):
-    """(version rows, marker tables) of a SQLite file; empty if it is absent."""
-    if not os.path.exists(path):
-        return [], set()
-    con = sqlite3.connect("file:%s?mode=ro" % path, uri=True)
-    try:
-        names = [r[0] for r in con.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table'")]
-        markers = {n[2:] for n in names if n.startswith("m_")}
-        rows = []
-        if version_rows and "alembic_version" in names:
-            rows = [r[0] for r in con.execute("SELECT version_num FROM alembic_version")]
-        return rows, markers
-    finally:
-        con.close()
+# --------------------------------------------------------------------------
+# Databases: SQLite files or databases of one throwaway PostgreSQL cluster
+
+
+class SqliteBackend:
+    """Each database is a SQLite file in the graph's project directory; it appears when a
+    tool first opens it, and an absent file reads as an empty database."""
+
+    name = "sqlite"
+    column = "x"   # CREATE TABLE m_<rev> (x): SQLite needs no type
+    row_order = ("the lowest rowid (the oldest row still present; an UPDATE keeps a row's "
+                 "place)")
+
+    def start(self, ctx):
+        return 0
+
+    def stop(self):
+        pass
+
+    def db_for(self, proj, name):
+        return os.path.join(proj, name + ".db")
+
+    def create(self, db):
+        pass
+
+    def alembic_url(self, db):
+        return "sqlite:///" + db
+
+    def runner_url(self, db):
+        return db
+
+    def tables(self, db):
+        if not os.path.exists(db):
+            return set()
+        con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+        try:
+            return {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            con.close()
+
+    def version_rows(self, db, table):
+        con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+        try:
+            return [r[0] for r in con.execute("SELECT version_num FROM %s" % table)]
+        finally:
+            con.close()
+
+    def set_version_rows(self, db, table, rows):
+        con = sqlite3.connect(db)
+        try:
+            con.execute("DELETE FROM %s" % table)
+            con.executemany("INSERT INTO %s (version_num) VALUES (?)" % table,
+                            [(x,) for x in rows])
+            con.commit()
+        finally:
+            con.close()
+
+    def copy(self, src, dst):
+        """dst becomes a copy of src; False if src does not exist."""
+        if not os.path.exists(src):
+            return False
+        shutil.copyfile(src, dst)
+        return True
+
+    def drop(self, db):
+        if os.path.exists(db):
+            os.remove(db)
+
+
+class PostgresBackend:
+    """One throwaway cluster for the whole run (scripts/pg-test-cluster start DIR), stopped at
+    the end, also on an exception, SIGINT, SIGTERM or SIGHUP (try/finally and atexit). Each
+    database is a database of that cluster, made with CREATE DATABASE; the script reads it with
+    psycopg2, Alembic connects through psycopg2, the runner through libpq."""
+
+    name = "postgres"
+    column = "x integer"   # PostgreSQL needs a column type
+    row_order = ("the physical order of the rows (an UPDATE writes the new row after the "
+                 "others, so an updated row moves to the end)")
+
+    def __init__(self, script, keep):
+        self.script = script
+        self.keep = keep
+        self.root = self.dir = None
+        self.owner = None
+        self.conns = {}
+
+    def start(self, ctx):
+        """0 when the cluster runs; 77 when no server can be installed; else 1 or 2."""
+        try:
+            global psycopg2
+            import psycopg2
+        except ImportError as e:
+            print("alembic-compat: --backend postgres needs psycopg2 (Debian python3-psycopg2, "
+                  "scripts/deps test): %s" % e, file=sys.stderr)
+            return 2
+        if not os.access(self.script, os.X_OK):
+            print("alembic-compat: %s is not an executable file" % self.script, file=sys.stderr)
+            return 2
+        self.owner = os.getpid()
+        atexit.register(self.stop)
+        if self.keep:
+            self.dir = os.path.join(self.keep, "pg-cluster")
+        else:
+            # The server may run as another user (runner-pg, when we are root): it must reach
+            # DIR, so DIR's parent is open to others (mkdtemp makes it 0700).
+            self.root = tempfile.mkdtemp(prefix="alembic_compat_pg_")
+            os.chmod(self.root, 0o755)
+            self.dir = os.path.join(self.root, "c")
+        res = subprocess.run([self.script, "start", self.dir], stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if res.returncode != 0:
+            print("alembic-compat: %s start %s: exit %d\n%s"
+                  % (self.script, self.dir, res.returncode, res.stderr.rstrip()),
+                  file=sys.stderr)
+            return 77 if res.returncode == 77 else 1
+        settings = {}
+        for line in res.stdout.splitlines():
+            key, _, value = line.partition("=")
+            settings[key] = shlex.split(value)[0] if value else ""
+        self.host, self.port, self.user = settings["PGHOST"], settings["PGPORT"], settings["PGUSER"]
+        # Nothing from the caller's environment may steer either tool to another server.
+        for name in ("PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "PGPASSWORD", "PGPASSFILE",
+                     "PGSERVICE", "PGSERVICEFILE", "PGOPTIONS", "DATABASE_URL"):
+            os.environ.pop(name, None)
+        if self.keep:
+            print("alembic-compat: PostgreSQL cluster in %s; it is left running, stop it with "
+                  "`%s stop %s`" % (self.dir, self.script, self.dir), flush=True)
+        return 0
+
+    def stop(self):
+        if self.dir is None or os.getpid() != self.owner:
+            return
+        for db in list(self.conns):
+            self._release(db)
+        if not self.keep:
+            subprocess.run([self.script, "stop", self.dir], stdin=subprocess.DEVNULL,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            if self.root:
+                shutil.rmtree(self.root, ignore_errors=True)
+        self.dir = None
+
+    def _conn(self, db):
+        con = self.conns.get(db)
+        if con is None or con.closed:
+            con = psycopg2.connect(host=self.host, port=self.port, user=self.user, dbname=db)
+            con.autocommit = True
+            self.conns[db] = con
+        return con
+
+    def _release(self, db):
+        con = self.conns.pop(db, None)
+        if con is not None:
+            con.close()
+
+    def _admin(self, sql):
+        with self._conn("postgres").cursor() as cur:
+            cur.execute(sql)
+
+    def db_for(self, proj, name):
+        return name
+
+    def create(self, db):
+        self.drop(db)
+        self._admin('CREATE DATABASE "%s"' % db)
+
+    def alembic_url(self, db):
+        return ("postgresql+psycopg2://%s@/%s?host=%s&port=%s"
+                % (self.user, db, self.host, self.port))
+
+    def runner_url(self, db):
+        return "postgresql://%s@/%s?host=%s&port=%s" % (self.user, db, self.host, self.port)
+
+    def tables(self, db):
+        with self._conn(db).cursor() as cur:
+            cur.execute("SELECT tablename FROM pg_tables "
+                        "WHERE schemaname NOT IN ('pg_catalog', 'information_schema')")
+            return {r[0] for r in cur.fetchall()}
+
+    def version_rows(self, db, table):
+        # The statement Alembic runs: no ORDER BY, so the rows come in physical order.
+        with self._conn(db).cursor() as cur:
+            cur.execute("SELECT version_num FROM %s" % table)
+            return [r[0] for r in cur.fetchall()]
+
+    def set_version_rows(self, db, table, rows):
+        with self._conn(db).cursor() as cur:
+            cur.execute("BEGIN")
+            cur.execute("DELETE FROM %s" % table)
+            for x in rows:   # one by one: each new row goes after the ones before it
+                cur.execute("INSERT INTO %s (version_num) VALUES (%%s)" % table, (x,))
+            cur.execute("COMMIT")
+        self._release(db)
+
+    def copy(self, src, dst):
+        # CREATE DATABASE ... TEMPLATE needs src without other sessions (it waits up to 5 s
+        # for the tools' server processes to end).
+        self._release(src)
+        self.drop(dst)
+        self._admin('CREATE DATABASE "%s" TEMPLATE "%s"' % (dst, src))
+        return True
+
+    def drop(self, db):
+        self._release(db)
+        self._admin('DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % db)
+
+
+def read_db(backend, db, version_rows):
+    """(version rows in SELECT order, marker tables) of a database; empty if it is absent."""
+    names = backend.tables(db)
+    markers = {n[2:] for n in names if n.startswith("m_")}
+    rows = []
+    if version_rows and "alembic_version" in names:
+        rows = backend.version_rows(db, "alembic_version")
+    return rows, markers
 
 
 def current_ids(text):
@@ -945,6 +1174,8 @@ class GraphRun:
         self.gi = gi
         self.rng = random.Random("%d/%d" % (ctx.seed, gi))
         self.stats = ctx.stats
+        self.backend = ctx.backend
+        self.dbs = []   # every database this graph made, dropped at the end unless --keep
 
     def setup(self):
         ctx = self.ctx
@@ -959,7 +1190,7 @@ class GraphRun:
         for attempt in range(20):
             g = gen_graph(self.rng)
             proj = os.path.join(self.root, "p%d" % attempt)
-            ini, sqldir = write_projects(g, proj)
+            ini, sqldir = write_projects(g, proj, self.backend)
             try:
                 validate_with_alembic(g, ini)
             except HarnessError:
@@ -977,23 +1208,46 @@ class GraphRun:
             return
         raise HarnessError("could not generate a graph Alembic accepts: %s" % last)
 
+    def new_db(self, name):
+        db = self.backend.db_for(self.proj, "g%03d_%s" % (self.gi, name))
+        if db not in self.dbs:
+            self.dbs.append(db)
+        return db
+
+    def drop_dbs(self, keep=()):
+        for db in [x for x in self.dbs if x not in keep]:
+            self.backend.drop(db)
+            self.dbs.remove(db)
+
     def fresh_dbs(self):
+        if not self.ctx.keep:
+            self.drop_dbs()
         self.dbgen = getattr(self, "dbgen", 0) + 1
-        self.adb = os.path.join(self.proj, "alembic_%d.db" % self.dbgen)
-        self.rdb = os.path.join(self.proj, "runner_%d.db" % self.dbgen)
+        self.adb = self.new_db("alembic_%d" % self.dbgen)
+        self.rdb = self.new_db("runner_%d" % self.dbgen)
+        self.backend.create(self.adb)
+        self.backend.create(self.rdb)
         self.history = []
         self.rows = []
         self.markers = set()
 
     def both(self, args):
-        a = Alembic(self.ctx.alembic_exec, self.ini, self.adb, args, self.proj)
-        r = Runner(self.ctx.runner, self.rdb, self.sqldir, args, self.proj)
+        a = self.alembic(self.adb, args)
+        r = self.runner(args)
         rres = r.wait()
         ares = a.wait()
         self.stats.alembic_secs += getattr(ares, "cpu", ares.secs)
         self.stats.alembic_calls += 1
         self.stats.runner_secs += rres.secs
         return ares, rres
+
+    def alembic(self, db, args):
+        return Alembic(self.ctx.alembic_exec, self.ini, self.backend.alembic_url(db), args,
+                       self.proj)
+
+    def runner(self, args):
+        return Runner(self.ctx.runner, self.backend.runner_url(self.rdb), self.sqldir, args,
+                      self.proj)
 
     def run(self):
         self.setup()
@@ -1013,10 +1267,12 @@ class GraphRun:
                 if ctx.verbose:
                     print("  (version table and marker tables out of step: fresh databases)")
                 continue
+            # Only the row-order probe uses the copy, and only from several rows.
             pre = None
-            if os.path.exists(self.adb):
-                pre = self.adb + ".pre"
-                shutil.copyfile(self.adb, pre)
+            if len(self.rows) >= 2:
+                pre = self.new_db("alembic_%d_pre" % self.dbgen)
+                if not self.backend.copy(self.adb, pre):
+                    pre = None
             step = Step(args, kind, list(self.rows), pre)
             step.markers_before = set(self.markers)
             self.history.append(step)
@@ -1053,7 +1309,7 @@ class GraphRun:
             return self.fail(step, "runner exited %d; expected 0 or 1" % r.code)
         if a.code not in (0, 1, 255):
             return self.fail(step, "Alembic exited %d (argument error?): harness bug" % a.code)
-        a_rows, a_markers = read_db(self.adb, True)
+        a_rows, a_markers = read_db(self.backend, self.adb, True)
         crash = a.code == 1
         sql_error = crash and "sqlalchemy.exc." in a.err
         if crash and not sql_error:
@@ -1106,7 +1362,7 @@ class GraphRun:
         g = self.g
         step.ac, step.rc = self.both(["current"])
         ac, rc = step.ac, step.rc
-        _, r_markers = read_db(self.rdb, False)
+        _, r_markers = read_db(self.backend, self.rdb, False)
         step.r_markers = r_markers
         if ac.code != 0:
             if rc.code == 0:
@@ -1152,8 +1408,8 @@ class GraphRun:
         """(current ids, marker tables) of the runner's database after the step,
         or None if its `current` failed or printed ids not in the graph."""
         if step.rc is None:
-            step.rc = Runner(self.ctx.runner, self.rdb, self.sqldir, ["current"], self.proj).wait()
-            _, step.r_markers = read_db(self.rdb, False)
+            step.rc = self.runner(["current"]).wait()
+            _, step.r_markers = read_db(self.backend, self.rdb, False)
             if step.rc.code == 0:
                 step.r_cur = current_ids(step.rc.out)
         if step.rc.code != 0 or step.r_cur is None or any(x not in self.g.revs for x in step.r_cur):
@@ -1165,7 +1421,7 @@ class GraphRun:
         g, a, r = self.g, step.a, step.r
         if a.timed_out or r.timed_out or r.code not in (0, 1):
             return "fail"
-        a_rows, _ = read_db(self.adb, True)
+        a_rows, _ = read_db(self.backend, self.adb, True)
         before = (g.current_of(step.rows_before), step.markers_before)
         if (step.args[0] == "stamp" and a.code == 0 and r.code == 1
                 and len(set(step.args[1:])) < len(step.args[1:])):
@@ -1189,7 +1445,7 @@ class GraphRun:
         return self.probe_row_order(step)
 
     def probe_row_order(self, step):
-        """Alembic's version rows have an order (SQLite rowid order), and some
+        """Alembic's version rows have an order (the backend's row_order), and some
         commands depend on it: `downgrade -1` with several rows walks down from
         the first. Alembic 1.8.1 sets that order partly by Python set iteration
         (merge and unmerge steps), so it changes with PYTHONHASHSEED. Re-run the
@@ -1200,17 +1456,12 @@ class GraphRun:
             return "fail"
         r_sig = (step.r.code == 0, frozenset(step.r_cur), frozenset(step.r_markers))
         outcomes = {}
-        probe = os.path.join(self.proj, "probe.db")
+        probe = self.new_db("probe")
         for perm in itertools.islice(itertools.permutations(rows), 24):
-            shutil.copyfile(step.pre_db, probe)
-            con = sqlite3.connect(probe)
-            con.execute("DELETE FROM alembic_version")
-            con.executemany("INSERT INTO alembic_version (version_num) VALUES (?)",
-                            [(x,) for x in perm])
-            con.commit()
-            con.close()
-            res = Alembic(self.ctx.alembic_exec, self.ini, probe, step.args, self.proj).wait()
-            p_rows, p_markers = read_db(probe, True)
+            self.backend.copy(step.pre_db, probe)
+            self.backend.set_version_rows(probe, "alembic_version", perm)
+            res = self.alembic(probe, step.args).wait()
+            p_rows, p_markers = read_db(self.backend, probe, True)
             if res.code == 0 and g.overlapping(p_rows):
                 sig = ("inconsistent", tuple(p_rows))
             elif res.code == 1 and "sqlalchemy.exc." not in res.err:
@@ -1218,7 +1469,8 @@ class GraphRun:
             else:
                 sig = (res.code == 0, frozenset(g.current_of(p_rows)), frozenset(p_markers))
             outcomes.setdefault(sig, []).append(perm)
-        os.remove(probe)
+        self.backend.drop(probe)
+        self.dbs.remove(probe)
         tried = sum(len(v) for v in outcomes.values())
         if len(outcomes) == 1:
             step.extra.append("row-order probe: Alembic gives this outcome for all %d orders "
@@ -1255,15 +1507,14 @@ class GraphRun:
             out.append("  " + line)
         if (re.fullmatch(r"-\d+", step.args[-1]) and len(step.rows_before) > 1):
             out.append("hint: `%s` with several version rows %s: Alembic 1.8.1 walks down from "
-                       "the first row its SELECT returns, i.e. the lowest rowid (the oldest "
-                       "row still present; an UPDATE keeps a row's place), and warns that "
-                       "this is ambiguous." % (step.text(), step.rows_before))
+                       "the first row its SELECT returns, i.e. %s, and warns that this is "
+                       "ambiguous." % (step.text(), step.rows_before, self.backend.row_order))
         out.append("last command, alembic:")
         out.append(step.a.dump().rstrip("\n"))
         out.append("last command, runner:")
         out.append(step.r.dump().rstrip("\n"))
-        a_rows, a_markers = read_db(self.adb, True)
-        _, r_markers = read_db(self.rdb, False)
+        a_rows, a_markers = read_db(self.backend, self.adb, True)
+        _, r_markers = read_db(self.backend, self.rdb, False)
         a_cur = sorted(step.a_cur) if step.a_cur is not None else "(not run)"
         r_cur = sorted(step.r_cur) if step.r_cur is not None else "(not run)"
         out.append("Alembic's version rows before the last command, in SELECT order: %s"
@@ -1280,18 +1531,22 @@ class GraphRun:
             out.append("  alembic current:\n" + step.ac.dump())
         if step.rc is not None and (step.rc.code != 0 or step.r_cur is None):
             out.append("  runner current:\n" + step.rc.dump())
-        out.append("replay: %s --runner %s --seed %d --only-graph %d --keep DIR -v"
-                   % (sys.argv[0], ctx.runner, ctx.seed, self.gi))
+        out.append("replay: %s --runner %s --seed %d --only-graph %d%s --keep DIR -v"
+                   % (sys.argv[0], ctx.runner, ctx.seed, self.gi,
+                      " --backend " + self.backend.name if self.backend.name != "sqlite" else ""))
         if ctx.keep:
             out.append("kept: %s (alembic: /usr/bin/python3 -m alembic -c %s -x db=%s ...; "
                        "runner: %s --db %s --dir %s ...)"
-                       % (self.proj, self.ini, self.adb, ctx.runner, self.rdb, self.sqldir))
+                       % (self.proj, self.ini, self.backend.alembic_url(self.adb), ctx.runner,
+                          self.backend.runner_url(self.rdb), self.sqldir))
         out.append("=" * 78)
         print("\n".join(out), flush=True)
 
     def cleanup(self):
-        if not self.ctx.keep and getattr(self, "root", None):
-            shutil.rmtree(self.root, ignore_errors=True)
+        if not self.ctx.keep:
+            self.drop_dbs()
+            if getattr(self, "root", None):
+                shutil.rmtree(self.root, ignore_errors=True)
 
 
 def clip(s, n):
@@ -1320,6 +1575,11 @@ def reexec_if_needed():
         os.execve(python, [python, os.path.abspath(__file__)] + sys.argv[1:], env)
 
 
+def alembic_version():
+    import alembic
+    return alembic.__version__
+
+
 def main(argv=None):
     reexec_if_needed()
     p = argparse.ArgumentParser(
@@ -1338,6 +1598,12 @@ def main(argv=None):
     p.add_argument("--strict-row-order", action="store_true",
                    help="count known difference (d) (Alembic's row order decides) as a failure")
     p.add_argument("--alembic-exec", choices=["fork", "subprocess"], default="fork")
+    p.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite",
+                   help="SQLite files (default) or databases of a throwaway PostgreSQL cluster")
+    p.add_argument("--pg-cluster", metavar="SCRIPT",
+                   default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                        "scripts", "pg-test-cluster"),
+                   help="scripts/pg-test-cluster, which starts and stops the cluster")
     p.add_argument("-v", "--verbose", action="store_true")
     opts = p.parse_args(argv)
 
@@ -1353,6 +1619,10 @@ def main(argv=None):
     ctx.strict_row_order = opts.strict_row_order
     ctx.alembic_exec = opts.alembic_exec
     ctx.keep = os.path.abspath(opts.keep) if opts.keep else None
+    if opts.backend == "postgres":
+        ctx.backend = PostgresBackend(os.path.abspath(opts.pg_cluster), ctx.keep)
+    else:
+        ctx.backend = SqliteBackend()
     ctx.stats = Stats()
     ctx.budget_hit = False
     t0 = time.monotonic()
@@ -1372,12 +1642,24 @@ def main(argv=None):
     sys.dont_write_bytecode = True
     if ctx.keep:
         os.makedirs(ctx.keep, exist_ok=True)
-    ctx.tmp = tempfile.mkdtemp(prefix="alembic_compat_")
-    # On SIGTERM, unwind through the `finally` blocks that remove temp dirs.
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    # On SIGTERM or SIGHUP, unwind through the `finally` blocks that remove temp dirs and stop
+    # the PostgreSQL cluster.
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, lambda signum, frame: sys.exit(128 + signum))
+    try:
+        code = ctx.backend.start(ctx)
+        if code != 0:
+            return code
+        return run_graphs(ctx, opts, t0)
+    finally:
+        ctx.backend.stop()
 
-    print("alembic-compat: seed %d, alembic %s (%s), runner %s"
-          % (ctx.seed, alembic.__version__, ctx.alembic_exec, ctx.runner), flush=True)
+
+def run_graphs(ctx, opts, t0):
+    ctx.tmp = tempfile.mkdtemp(prefix="alembic_compat_")
+    print("alembic-compat: seed %d, alembic %s (%s), runner %s, %s"
+          % (ctx.seed, alembic_version(), ctx.alembic_exec, ctx.runner, ctx.backend.name),
+          flush=True)
     stats = ctx.stats
     indices = [opts.only_graph] if opts.only_graph is not None else range(opts.graphs)
     failed_graphs = []
