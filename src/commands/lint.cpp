@@ -18,6 +18,7 @@
 #include "migration/script_directory.hpp"
 #include "plan/planner.hpp"
 #include "present/lint_report.hpp"
+#include "schema/sql_lexer.hpp"
 
 namespace runner {
 namespace po = boost::program_options;
@@ -68,23 +69,33 @@ bool explained(const std::vector<LintFinding>& findings, const std::string& file
 }
 
 // The dynamic checks: every selected revision up, down and up again on a scratch database
-// (verify's walk), the schema before and after each up compared by lint_schema_change.
+// (verify's walk), what each up did to the schema compared by lint_schema_change on the parts of
+// the schemas before and after it that the up touched (read without building the whole).
 std::vector<LintFinding> lint_on_scratch(Context& ctx, const RevisionGraph& graph,
                                          const std::vector<Rev>& order,
                                          const std::map<Rev, std::pair<LintFile, LintFile>>& files,
                                          const std::vector<LintFinding>& static_findings) {
     std::vector<LintFinding> out;
     const DatabaseFactory fresh = [&ctx] { return ctx.open_scratch(); };
-    const AfterUp after_up = [&](Rev r, Database& db, const Schema& before, const Schema& after) {
+    VerifyHooks hooks;
+    hooks.after_up = [&](Rev r, Database& db, const Snapshot& before, const Snapshot& after,
+                         const std::set<std::string>& changed) {
         const auto it = files.find(r);
         if (it == files.end()) {
             return;
         }
         const LintFile& up = it->second.first;
+        LintScope scope = lint_scope(up.text);
+        for (const auto& name : changed) {
+            scope.tables.insert(fold_name(name));
+        }
+        const auto [was, is] = lint_schema_parts(
+            scope, [&](const auto& keep) { return before.select(keep); },
+            [&](const auto& keep) { return after.select(keep); });
         std::vector<std::string> broken;
         if (lint_renames(up.text)) {
             Connection& c = db.connection();
-            for (const ViewDef& view : after.views) {
+            for (const ViewDef& view : is.views) {
                 try {
                     c.query("SELECT * FROM " + c.dialect().table(view.name) + " LIMIT 0", {},
                             "querying a view after a rename");
@@ -94,11 +105,11 @@ std::vector<LintFinding> lint_on_scratch(Context& ctx, const RevisionGraph& grap
                 }
             }
         }
-        for (auto& f : lint_schema_change(up, before, after, broken)) {
+        for (auto& f : lint_schema_change(up, was, is, broken)) {
             out.push_back(std::move(f));
         }
     };
-    const VerifyReport report = verify_revisions(graph, order, fresh, after_up);
+    const VerifyReport report = verify_revisions(graph, order, fresh, hooks);
     std::set<Rev> bad_down;  // a second up after a bad down fails for the down's reason
     for (const VerifyProblem& p : report.problems) {
         const auto it = files.find(p.rev);

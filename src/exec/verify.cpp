@@ -21,8 +21,8 @@ namespace {
 
 class Verifier {
   public:
-    Verifier(const RevisionGraph& graph, const DatabaseFactory& fresh, const AfterUp& after_up)
-        : graph_(graph), fresh_(fresh), after_up_(after_up) {}
+    Verifier(const RevisionGraph& graph, const DatabaseFactory& fresh, const VerifyHooks& hooks)
+        : graph_(graph), fresh_(fresh), hooks_(hooks) {}
 
     VerifyReport run(const std::vector<Rev>& order) {
         start(std::nullopt);
@@ -152,8 +152,8 @@ class Verifier {
             return;
         }
         const Snapshot after_up = snapshots_->take();
-        if (after_up_) {
-            after_up_(r, *db_, before.schema(), after_up.schema());
+        if (hooks_.after_up) {
+            hooks_.after_up(r, *db_, before, after_up, snapshots_->changed_by_last_step());
         }
         bool sound = true;
         if (!step(r, Direction::kDowngrade, "down")) {
@@ -195,7 +195,7 @@ class Verifier {
 
     const RevisionGraph& graph_;
     const DatabaseFactory& fresh_;
-    const AfterUp& after_up_;
+    const VerifyHooks& hooks_;
     std::unique_ptr<Database> db_;
     std::set<Rev> applied_;
     std::set<Rev> verified_ok_;  // up worked: later revisions may build on it
@@ -233,8 +233,8 @@ class TempDirectory {
 }  // namespace
 
 VerifyReport verify_revisions(const RevisionGraph& graph, const std::vector<Rev>& order,
-                              const DatabaseFactory& fresh, const AfterUp& after_up) {
-    return Verifier(graph, fresh, after_up).run(order);
+                              const DatabaseFactory& fresh, const VerifyHooks& hooks) {
+    return Verifier(graph, fresh, hooks).run(order);
 }
 
 DatabaseFactory copies_of(Database& source, const std::string& version_table) {

@@ -5,10 +5,12 @@
 
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "db/database.hpp"
+#include "exec/verify_snapshot.hpp"
 #include "graph/revision_graph.hpp"
 #include "schema/diff.hpp"
 
@@ -41,15 +43,23 @@ struct VerifyReport {
 // copy of the user's database).
 using DatabaseFactory = std::function<std::unique_ptr<Database>()>;
 
+// What a caller that looks closer at each revision (lint) is told; each optional.
+struct VerifyHooks {
+    // After each first up that worked, before its down runs: the revision, the database, the
+    // snapshots before and after the up (read incrementally: Snapshot::select reads only the
+    // objects asked for), and the tables (lower-case) its statements created, altered,
+    // (re)indexed or dropped as the backend saw them.
+    std::function<void(Rev, Database&, const Snapshot& before, const Snapshot& after,
+                       const std::set<std::string>& changed)>
+        after_up;
+};
+
 // Verifies `order` (parents first) on databases `fresh` makes. Revisions the database already
 // has applied, and those built on a revision whose up failed, are skipped. After a revision
 // whose down or second up misbehaved, the next revisions start from a fresh database brought to
 // the revisions verified so far, so one bad migration does not hide the next.
-// `after_up`, when set, is told after each first up that worked, before its down runs: the
-// revision, the database, and the schemas before and after the up.
-using AfterUp = std::function<void(Rev, Database&, const Schema& before, const Schema& after)>;
 VerifyReport verify_revisions(const RevisionGraph& graph, const std::vector<Rev>& order,
-                              const DatabaseFactory& fresh, const AfterUp& after_up = {});
+                              const DatabaseFactory& fresh, const VerifyHooks& hooks = {});
 
 // A factory of working copies of `source` (a database runner opened read-only): the first call
 // takes one consistent copy with the backend's backup capability into a private temporary

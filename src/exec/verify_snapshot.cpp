@@ -15,8 +15,15 @@ void TouchedTables::statement_done(const StatementTouch& touch) {
     }
     for (const auto& name : touch.tables_changed) {
         names_.insert(lower_ascii(name));
-        schema_changed_ = true;
+        changed_.insert(lower_ascii(name));
     }
+}
+
+Schema Snapshot::select(const std::function<bool(const Schema& object)>& keep) const {
+    if (reading.select) {
+        return reading.select(keep);
+    }
+    return select_objects(schema(), keep);
 }
 
 std::vector<SchemaDifference> diff_snapshots(const Snapshot& expected, const Snapshot& actual) {
@@ -92,6 +99,7 @@ std::vector<std::string> Snapshots::integrity(const std::string* table) {
 }
 
 std::vector<std::string> Snapshots::after_step() {
+    last_changed_ = touched_.changed();
     if (!known_) {
         touched_.clear();
         return integrity(nullptr);

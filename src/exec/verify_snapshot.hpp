@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -21,15 +22,17 @@ class TouchedTables final : public ScriptObserver {
   public:
     void statement_done(const StatementTouch& touch) override;
     const std::set<std::string>& names() const { return names_; }
-    bool schema_changed() const { return schema_changed_; }
+    bool schema_changed() const { return !changed_.empty(); }
+    // Only those created, altered, (re)indexed or dropped.
+    const std::set<std::string>& changed() const { return changed_; }
     void clear() {
         names_.clear();
-        schema_changed_ = false;
+        changed_.clear();
     }
 
   private:
     std::set<std::string> names_;
-    bool schema_changed_ = false;
+    std::set<std::string> changed_;
 };
 
 struct Snapshot {
@@ -42,6 +45,9 @@ struct Snapshot {
         }
         return *schema_;
     }
+    // Only the objects `keep` is true for (see SchemaCatalog::Reading::select), without building
+    // the whole schema when the catalog can help it.
+    Schema select(const std::function<bool(const Schema& object)>& keep) const;
 
   private:
     mutable std::optional<Schema> schema_;
@@ -63,6 +69,9 @@ class Snapshots {
     std::vector<std::string> after_step();
     // The next snapshot reads every table again.
     void forget() { known_ = false; }
+    // The tables (lower-case names) the statements of the last step that worked created,
+    // altered, (re)indexed or dropped, as the backend's observer told them.
+    const std::set<std::string>& changed_by_last_step() const { return last_changed_; }
     Snapshot take();
 
   private:
@@ -75,6 +84,7 @@ class Snapshots {
     TouchedTables touched_;
     bool known_ = false;  // counts_ holds every table of the database as it is
     std::map<std::string, std::int64_t> counts_;
+    std::set<std::string> last_changed_;
 };
 
 }  // namespace runner

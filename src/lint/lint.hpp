@@ -2,8 +2,11 @@
 // files' text and the revision graph. Pure: text and values in, findings out.
 #pragma once
 
+#include <functional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "graph/revision_graph.hpp"
@@ -75,6 +78,28 @@ std::vector<LintFinding> lint_schema_change(const LintFile& up, const Schema& be
                                             const std::vector<std::string>& broken = {});
 // Whether the script has an ALTER TABLE ... RENAME (then views are worth querying after it).
 bool lint_renames(std::string_view script);
+
+// What of the schemas before and after an up lint_schema_change needs to see: the tables the
+// up's statements create, drop, alter or rename (folded names, old and new), the indexes,
+// triggers and views they create or drop by name, and every view and trigger when they rename
+// something (SQLite then rewrites views and triggers anywhere).
+struct LintScope {
+    std::set<std::string> tables;
+    std::set<std::string> objects;
+    bool views_and_triggers = false;
+};
+LintScope lint_scope(std::string_view up_script);
+
+// Picks objects out of a schema: those `keep` is true for, each asked about as a schema holding
+// only that object (Snapshot::select, select_objects).
+using LintSelect = std::function<Schema(const std::function<bool(const Schema&)>& keep)>;
+// The parts of the schemas before and after an up that lint_schema_change needs for `scope`:
+// its tables, the tables whose foreign keys reference them and the tables all of these
+// reference (with their indexes and triggers), its objects, and every view and trigger when it
+// says so. On them lint_schema_change finds what it finds on the whole schemas, when `scope`
+// names every table the up changed, at the cost of reading only those.
+std::pair<Schema, Schema> lint_schema_parts(const LintScope& scope, const LintSelect& before,
+                                            const LintSelect& after);
 
 // The SQL statements of a SQLite script as lint sees them: where each starts and its text
 // (trigger bodies kept whole). Comments are not statements.

@@ -438,4 +438,73 @@ bool lint_renames(std::string_view script) {
     return !read_statements(script).rename_lines.empty();
 }
 
+LintScope lint_scope(std::string_view up_script) {
+    const Statements s = read_statements(up_script);
+    LintScope scope;
+    for (const auto* names : {&s.created_tables, &s.dropped_tables, &s.altered_tables}) {
+        for (const auto& [name, line] : *names) {
+            scope.tables.insert(name);
+        }
+    }
+    for (const auto& [from, to] : s.renamed_tables) {
+        scope.tables.insert(from);
+        scope.tables.insert(to.first);
+    }
+    for (const auto& [column, line] : s.dropped_columns) {
+        scope.tables.insert(column.first);
+    }
+    for (const auto& [column, to] : s.renamed_columns) {
+        scope.tables.insert(column.first);
+    }
+    scope.objects = s.created_objects;
+    scope.objects.insert(s.dropped_objects.begin(), s.dropped_objects.end());
+    scope.views_and_triggers = !s.rename_lines.empty();
+    return scope;
+}
+
+std::pair<Schema, Schema> lint_schema_parts(const LintScope& scope, const LintSelect& before,
+                                            const LintSelect& after) {
+    const auto in = [](const std::set<std::string>& folded, std::string_view name) {
+        return !folded.empty() && folded.count(fold_name(name)) != 0;
+    };
+    // The scope's tables, those referencing them, and what all of these reference: only the
+    // names are noted, nothing is copied.
+    std::set<std::string> tables = scope.tables;
+    const auto note = [&](const Schema& object) {
+        for (const TableDef& t : object.tables) {
+            const bool referencing = std::any_of(
+                t.foreign_keys.begin(), t.foreign_keys.end(),
+                [&](const ForeignKey& fk) { return in(scope.tables, fk.parent_table); });
+            if (referencing || in(scope.tables, t.name)) {
+                tables.insert(fold_name(t.name));
+                for (const ForeignKey& fk : t.foreign_keys) {
+                    tables.insert(fold_name(fk.parent_table));
+                }
+            }
+        }
+        return false;
+    };
+    before(note);
+    after(note);
+    const auto keep = [&](const Schema& object) {
+        const auto any = [](const auto& items, const auto& wanted) {
+            return std::any_of(items.begin(), items.end(), wanted);
+        };
+        return any(object.tables, [&](const TableDef& t) { return in(tables, t.name); }) ||
+               any(object.indexes,
+                   [&](const IndexDef& i) {
+                       return in(tables, i.table) || in(scope.objects, i.name);
+                   }) ||
+               any(object.triggers,
+                   [&](const TriggerDef& t) {
+                       return scope.views_and_triggers || in(tables, t.table) ||
+                              in(scope.objects, t.name);
+                   }) ||
+               any(object.views, [&](const ViewDef& v) {
+                   return scope.views_and_triggers || in(scope.objects, v.name);
+               });
+    };
+    return {before(keep), after(keep)};
+}
+
 }  // namespace runner

@@ -70,6 +70,25 @@ void canonicalize(Schema& schema) {
     }
 }
 
+Schema select_objects(const Schema& schema, const std::function<bool(const Schema&)>& keep) {
+    Schema out;
+    out.dialect = schema.dialect;
+    const auto pick = [&](const auto& items, auto member) {
+        for (const auto& item : items) {
+            Schema one;
+            (one.*member).push_back(item);
+            if (keep(one)) {
+                (out.*member).push_back(item);
+            }
+        }
+    };
+    pick(schema.tables, &Schema::tables);
+    pick(schema.indexes, &Schema::indexes);
+    pick(schema.views, &Schema::views);
+    pick(schema.triggers, &Schema::triggers);
+    return out;
+}
+
 const TableDef* find_table(const Schema& schema, std::string_view name) {
     for (const TableDef& t : schema.tables) {
         if (same_name(t.name, name)) {

@@ -3,6 +3,7 @@
 // output. SQL that exists only as text is held normalised (schema/normalize.hpp).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -125,6 +126,10 @@ struct Schema {
 // Sorts objects by name and each table's UNIQUE, CHECK and FOREIGN KEY lists by content, so that
 // equal schemas are equal values whatever order they were read in. Column order is kept.
 void canonicalize(Schema& schema);
+
+// The tables, indexes, views and triggers of `schema` that `keep` is true for, each asked about
+// as a schema holding just that object; in the same order.
+Schema select_objects(const Schema& schema, const std::function<bool(const Schema&)>& keep);
 
 const TableDef* find_table(const Schema& schema, std::string_view name);
 const ColumnDef* find_column(const TableDef& table, std::string_view name);

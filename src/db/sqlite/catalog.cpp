@@ -360,7 +360,7 @@ SchemaCatalog::Reading read_sqlite_schema_again(sqlite3* db,
                 sqlite3_strnicmp(row.sql.c_str(), "CREATE VIRTUAL", 14) == 0) {
                 auto schema =
                     std::make_shared<const Schema>(read_sqlite_schema(db, excluded_tables));
-                return {{}, [schema] { return *schema; }};
+                return {{}, [schema] { return *schema; }, {}};
             }
             if (row.type == "table") {
                 table_rows[fold_name(row.name)] = rows.size();
@@ -404,10 +404,15 @@ SchemaCatalog::Reading read_sqlite_schema_again(sqlite3* db,
     if (memory.objects_.size() > 4 * rows.size() + 64) {  // forget what the last read did not see
         std::erase_if(memory.objects_, [](const auto& entry) { return !entry.second->used; });
     }
-    reading.build = [objects = std::move(objects)] {
+    using Keep = std::function<bool(const Schema&)>;
+    auto assemble = [objects = std::make_shared<const decltype(objects)>(std::move(objects))](
+                        const Keep* keep) {
         Schema schema;
-        for (const auto& object : objects) {
+        for (const auto& object : *objects) {
             const Schema& p = object->part;
+            if (keep != nullptr && !(*keep)(p)) {
+                continue;
+            }
             schema.tables.insert(schema.tables.end(), p.tables.begin(), p.tables.end());
             schema.indexes.insert(schema.indexes.end(), p.indexes.begin(), p.indexes.end());
             schema.views.insert(schema.views.end(), p.views.begin(), p.views.end());
@@ -417,6 +422,8 @@ SchemaCatalog::Reading read_sqlite_schema_again(sqlite3* db,
         canonicalize(schema);
         return schema;
     };
+    reading.build = [assemble] { return assemble(nullptr); };
+    reading.select = [assemble](const Keep& keep) { return assemble(&keep); };
     return reading;
 }
 
