@@ -109,11 +109,31 @@ std::vector<LintFinding> lint_on_scratch(Context& ctx, const RevisionGraph& grap
             out.push_back(std::move(f));
         }
     };
+    // An up whose statements all ran but whose foreign-key check failed ("foreign key
+    // mismatch"): a foreign key to a column that does not exist explains it at its statement.
+    std::set<Rev> explained_ups;
+    hooks.up_failed = [&](Rev r, const Snapshot& before, const VerifyProblem&,
+                          const std::optional<Schema>& left) {
+        const auto it = files.find(r);
+        if (it == files.end() || !left) {
+            return;
+        }
+        auto found = lint_schema_change(it->second.first, before.schema(), *left);
+        if (std::none_of(found.begin(), found.end(),
+                         [](const LintFinding& f) { return f.code == "fk-missing-target"; })) {
+            return;
+        }
+        explained_ups.insert(r);
+        for (auto& f : found) {
+            out.push_back(std::move(f));
+        }
+    };
     const VerifyReport report = verify_revisions(graph, order, fresh, hooks);
     std::set<Rev> bad_down;  // a second up after a bad down fails for the down's reason
     for (const VerifyProblem& p : report.problems) {
         const auto it = files.find(p.rev);
-        if (it == files.end() || (p.step == "up again" && bad_down.count(p.rev) != 0)) {
+        if (it == files.end() || (p.step == "up again" && bad_down.count(p.rev) != 0) ||
+            (p.step == "up" && explained_ups.count(p.rev) != 0)) {
             continue;
         }
         if (p.step == "down") {

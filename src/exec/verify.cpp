@@ -13,6 +13,7 @@
 #include "exec/executor.hpp"
 #include "exec/scratch_schema.hpp"
 #include "exec/verify_snapshot.hpp"
+#include "migration/script_directory.hpp"
 #include "plan/planner.hpp"
 #include "util/text.hpp"
 
@@ -113,6 +114,31 @@ class Verifier {
         return problems.empty();
     }
 
+    // Runs `path` (an up whose statements worked but whose foreign-key check failed) again in a
+    // transaction that is rolled back, and reads the schema it left; nothing when it fails.
+    std::optional<Schema> schema_left_by(const std::string& path) {
+        Connection& c = db_->connection();
+        std::optional<Schema> left;
+        try {
+            c.reset_session();
+            Transaction<Connection> txn(c);
+            FileSource body(path);
+            c.run_script(body, path, ScriptRun{});
+            left = read_database_schema(*db_);
+        } catch (const Error&) {
+            left.reset();
+        }
+        // What the foreign-key guard noted of the scripts since its last look is rolled back.
+        try {
+            c.reset_session();
+            if (ForeignKeyGuard* guard = c.foreign_keys()) {
+                guard->violations(1, ForeignKeyGuard::Scope::kAll);
+            }
+        } catch (const Error&) {
+        }
+        return left;
+    }
+
     void problem(Rev r, const char* name, Direction direction, std::string message,
                  std::vector<SchemaDifference> differences = {}) {
         const Migration& m = graph_.migration(r);
@@ -149,6 +175,10 @@ class Verifier {
         if (!step(r, Direction::kUpgrade, "up")) {
             // Rolled back: the database is as before, and what builds on r cannot be verified.
             failed_.insert(r);
+            const VerifyProblem& p = report_.problems.back();
+            if (hooks_.up_failed && p.line == 0 && graph_.migration(r).up_transactional) {
+                hooks_.up_failed(r, before, p, schema_left_by(graph_.migration(r).up_path));
+            }
             return;
         }
         const Snapshot after_up = snapshots_->take();

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -52,6 +53,13 @@ struct VerifyHooks {
     std::function<void(Rev, Database&, const Snapshot& before, const Snapshot& after,
                        const std::set<std::string>& changed)>
         after_up;
+    // After a transactional first up that failed after all its statements ran (at the
+    // foreign-key check before the commit, the problem's `line` 0) and was rolled back: the
+    // snapshot before it, the problem, and the schema its statements left, read in a
+    // transaction of their own that is rolled back too (nothing when they fail that time).
+    std::function<void(Rev, const Snapshot& before, const VerifyProblem&,
+                       const std::optional<Schema>& left)>
+        up_failed;
 };
 
 // Verifies `order` (parents first) on databases `fresh` makes. Revisions the database already
