@@ -116,34 +116,83 @@ void Bookkeeping::ensure_tables() {
 }
 
 bool Bookkeeping::is_applied(const std::string& revision) {
-    if (!db_.exists() || !(tables_ready_ || version_table_exists())) {
-        return false;
+    return !applied_among({revision}).empty();
+}
+
+std::vector<std::string> Bookkeeping::applied_among(const std::vector<std::string>& revisions) {
+    std::vector<std::string> out;
+    if (revisions.empty() || !db_.exists() || !(tables_ready_ || version_table_exists())) {
+        return out;
     }
-    return !db_.query("SELECT 1 FROM " + dialect_.table(tables_.version) +
-                          " WHERE revision = " + dialect_.parameter(1),
-                      {std::string_view(revision)}, "reading the version table " + tables_.version)
-                .empty();
+    std::string sql =
+        "SELECT revision FROM " + dialect_.table(tables_.version) + " WHERE revision IN (";
+    SqlParams params;
+    params.reserve(revisions.size());
+    for (const auto& r : revisions) {
+        sql +=
+            (params.empty() ? "" : ", ") + dialect_.parameter(static_cast<int>(params.size()) + 1);
+        params.emplace_back(std::string_view(r));
+    }
+    for (const auto& row :
+         db_.query(sql + ")", params, "reading the version table " + tables_.version)) {
+        out.push_back(text(row, 0));
+    }
+    return out;
+}
+
+BatchStatement Bookkeeping::insert_applied_write(const AppliedRecord& r) const {
+    const auto& d = dialect_;
+    return {"INSERT INTO " + d.table(tables_.version) +
+                " (revision, applied_at, duration_ms, checksum, how) VALUES (" + d.parameter(1) +
+                ", " + d.parameter(2) + ", " + d.parameter(3) + ", " + d.parameter(4) + ", " +
+                d.parameter(5) + ")",
+            {std::string_view(r.revision), std::string_view(r.applied_at), r.duration_ms,
+             text_or_null(r.checksum), std::string_view(r.how)},
+            "recording revision " + r.revision + " in " + tables_.version};
 }
 
 void Bookkeeping::insert_applied(const AppliedRecord& r) {
-    const auto& d = dialect_;
-    db_.execute("INSERT INTO " + d.table(tables_.version) +
-                    " (revision, applied_at, duration_ms, checksum, how) VALUES (" +
-                    d.parameter(1) + ", " + d.parameter(2) + ", " + d.parameter(3) + ", " +
-                    d.parameter(4) + ", " + d.parameter(5) + ")",
-                {std::string_view(r.revision), std::string_view(r.applied_at), r.duration_ms,
-                 text_or_null(r.checksum), std::string_view(r.how)},
-                "recording revision " + r.revision + " in " + tables_.version);
+    run(insert_applied_write(r));
 }
 
-void Bookkeeping::delete_applied(const std::string& revision) {
-    const auto changed = db_.execute("DELETE FROM " + dialect_.table(tables_.version) +
-                                         " WHERE revision = " + dialect_.parameter(1),
-                                     {std::string_view(revision)},
-                                     "removing revision " + revision + " from " + tables_.version);
+BatchStatement Bookkeeping::delete_applied_write(const std::string& revision) const {
+    return {"DELETE FROM " + dialect_.table(tables_.version) +
+                " WHERE revision = " + dialect_.parameter(1),
+            {std::string_view(revision)},
+            "removing revision " + revision + " from " + tables_.version};
+}
+
+void Bookkeeping::check_deleted(const std::string& revision, std::int64_t changed) const {
     if (changed != 1) {
         throw Error("expected revision " + revision + " in " + tables_.version +
                     " but it was not there; another runner may have changed the database");
+    }
+}
+
+void Bookkeeping::delete_applied(const std::string& revision) {
+    check_deleted(revision, run(delete_applied_write(revision)));
+}
+
+std::int64_t Bookkeeping::run(const BatchStatement& s) {
+    return db_.execute(s.sql, s.params, s.doing);
+}
+
+void Bookkeeping::record_step(const LogEntry& entry, const AppliedRecord* applied,
+                              const std::optional<std::pair<LogEntry, std::int64_t>>& correction) {
+    std::vector<BatchStatement> batch;
+    if (correction) {
+        correction_writes(correction->first, correction->second, batch);
+    }
+    const std::size_t version_change = batch.size();
+    batch.push_back(applied != nullptr ? insert_applied_write(*applied)
+                                       : delete_applied_write(entry.revision));
+    batch.push_back(log_write(entry));
+    if (auto clear = clear_partial_write(entry.revision)) {
+        batch.push_back(std::move(*clear));
+    }
+    const auto changed = db_.execute_batch(batch);
+    if (applied == nullptr) {
+        check_deleted(entry.revision, changed.at(version_change));
     }
 }
 
@@ -182,24 +231,32 @@ void Bookkeeping::drop_alembic_table(const std::string& table) {
     db_.execute("DROP TABLE " + dialect_.table(table), {}, "dropping Alembic's table " + table);
 }
 
-void Bookkeeping::correct_duration(const LogEntry& e, std::int64_t ms) {
+void Bookkeeping::correction_writes(const LogEntry& e, std::int64_t ms,
+                                    std::vector<BatchStatement>& out) const {
     // The rows this run wrote: same revision, action, time and duration (another run may have
     // logged the same revision since).
     const auto& d = dialect_;
     const std::string doing = "recording the duration of " + e.revision;
-    db_.execute("UPDATE " + d.table(tables_.log) + " SET duration_ms = " + d.parameter(1) +
-                    " WHERE revision = " + d.parameter(2) + " AND at = " + d.parameter(3) +
-                    " AND duration_ms = " + d.parameter(4) + " AND action = " + d.parameter(5),
-                {ms, std::string_view(e.revision), std::string_view(e.at), e.duration_ms,
-                 std::string_view(e.action)},
-                doing);
+    out.push_back({"UPDATE " + d.table(tables_.log) + " SET duration_ms = " + d.parameter(1) +
+                       " WHERE revision = " + d.parameter(2) + " AND at = " + d.parameter(3) +
+                       " AND duration_ms = " + d.parameter(4) + " AND action = " + d.parameter(5),
+                   {ms, std::string_view(e.revision), std::string_view(e.at), e.duration_ms,
+                    std::string_view(e.action)},
+                   doing});
     if (e.action == "upgrade") {
-        db_.execute(
-            "UPDATE " + d.table(tables_.version) + " SET duration_ms = " + d.parameter(1) +
-                " WHERE revision = " + d.parameter(2) + " AND applied_at = " + d.parameter(3) +
-                " AND duration_ms = " + d.parameter(4),
-            {ms, std::string_view(e.revision), std::string_view(e.at), e.duration_ms}, doing);
+        out.push_back(
+            {"UPDATE " + d.table(tables_.version) + " SET duration_ms = " + d.parameter(1) +
+                 " WHERE revision = " + d.parameter(2) + " AND applied_at = " + d.parameter(3) +
+                 " AND duration_ms = " + d.parameter(4),
+             {ms, std::string_view(e.revision), std::string_view(e.at), e.duration_ms},
+             doing});
     }
+}
+
+void Bookkeeping::correct_duration(const LogEntry& e, std::int64_t ms) {
+    std::vector<BatchStatement> batch;
+    correction_writes(e, ms, batch);
+    db_.execute_batch(batch);
 }
 
 std::vector<LogEntry> Bookkeeping::log() {
@@ -220,19 +277,23 @@ std::vector<LogEntry> Bookkeeping::log() {
     return out;
 }
 
-void Bookkeeping::append_log(const LogEntry& e) {
+BatchStatement Bookkeeping::log_write(const LogEntry& e) const {
     const auto& d = dialect_;
     std::string values;
     for (int i = 1; i <= 8; ++i) {
         values += (i > 1 ? ", " : "") + d.parameter(i);
     }
-    db_.execute("INSERT INTO " + d.table(tables_.log) +
-                    " (at, revision, action, duration_ms, checksum, " + d.identifier("user") +
-                    ", host, detail) VALUES (" + values + ")",
-                {std::string_view(e.at), std::string_view(e.revision), std::string_view(e.action),
-                 e.duration_ms, text_or_null(e.checksum), text_or_null(e.user),
-                 text_or_null(e.host), text_or_null(e.detail)},
-                "writing the audit log " + tables_.log);
+    return {"INSERT INTO " + d.table(tables_.log) +
+                " (at, revision, action, duration_ms, checksum, " + d.identifier("user") +
+                ", host, detail) VALUES (" + values + ")",
+            {std::string_view(e.at), std::string_view(e.revision), std::string_view(e.action),
+             e.duration_ms, text_or_null(e.checksum), text_or_null(e.user), text_or_null(e.host),
+             text_or_null(e.detail)},
+            "writing the audit log " + tables_.log};
+}
+
+void Bookkeeping::append_log(const LogEntry& e) {
+    run(log_write(e));
 }
 
 std::vector<PartialRecord> Bookkeeping::partials() {
@@ -277,18 +338,24 @@ void Bookkeeping::set_partial(const PartialRecord& p) {
         "recording the progress of " + p.revision);
 }
 
-void Bookkeeping::clear_partial(const std::string& revision) {
+std::optional<BatchStatement> Bookkeeping::clear_partial_write(const std::string& revision) {
     // Looked up once per connection, not once per step.
     if (!partial_table_exists_) {
         partial_table_exists_ = table_exists(tables_.partial);
     }
     if (!*partial_table_exists_) {
-        return;
+        return std::nullopt;
     }
-    db_.execute("DELETE FROM " + dialect_.table(tables_.partial) +
-                    " WHERE revision = " + dialect_.parameter(1),
-                {std::string_view(revision)},
-                "clearing the failed-statement record of " + revision);
+    return BatchStatement{"DELETE FROM " + dialect_.table(tables_.partial) +
+                              " WHERE revision = " + dialect_.parameter(1),
+                          {std::string_view(revision)},
+                          "clearing the failed-statement record of " + revision};
+}
+
+void Bookkeeping::clear_partial(const std::string& revision) {
+    if (auto clear = clear_partial_write(revision)) {
+        run(*clear);
+    }
 }
 
 void Bookkeeping::drop_partial_table_if_new_and_empty() {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "db/connection.hpp"
@@ -65,6 +66,8 @@ class Bookkeeping {
     void ensure_tables();
     // Whether the version table records `revision` (false when there is no table).
     bool is_applied(const std::string& revision);
+    // Those of `revisions` the version table records (one query), in no particular order.
+    std::vector<std::string> applied_among(const std::vector<std::string>& revisions);
     void insert_applied(const AppliedRecord& record);
     // Throws when `revision` is not recorded (another runner changed the database).
     void delete_applied(const std::string& revision);
@@ -80,6 +83,14 @@ class Bookkeeping {
     // Replaces the duration recorded by the step `entry` logged (its audit-log row and, for an
     // upgrade, its version-table row) with `ms`: the duration measured once its commit was done.
     void correct_duration(const LogEntry& entry, std::int64_t ms);
+
+    // The bookkeeping of one migration step, handed to the database together (one round trip
+    // where the backend can): `correction` (the previous step's duration, as correct_duration
+    // writes it), the version-table change (an upgrade inserts `applied`; with null, a downgrade
+    // removes entry.revision and throws as delete_applied does when it was not there), the
+    // audit-log `entry`, and clearing the revision's partial record.
+    void record_step(const LogEntry& entry, const AppliedRecord* applied,
+                     const std::optional<std::pair<LogEntry, std::int64_t>>& correction);
 
     // The audit log, oldest first (empty when there is none).
     std::vector<LogEntry> log();
@@ -106,6 +117,15 @@ class Bookkeeping {
     bool version_table_exists();
     bool has_digest_column();
     std::string log_sql(const LogEntry& entry) const;
+    // The statements the writes above run (parameters view their arguments).
+    BatchStatement insert_applied_write(const AppliedRecord& record) const;
+    BatchStatement delete_applied_write(const std::string& revision) const;
+    void check_deleted(const std::string& revision, std::int64_t changed) const;
+    void correction_writes(const LogEntry& entry, std::int64_t ms,
+                           std::vector<BatchStatement>& out) const;
+    BatchStatement log_write(const LogEntry& entry) const;
+    std::optional<BatchStatement> clear_partial_write(const std::string& revision);
+    std::int64_t run(const BatchStatement& statement);
 
     Connection& db_;
     const Dialect& dialect_;

@@ -138,6 +138,14 @@ using SqlParams = std::vector<SqlParam>;
 // One row a query returned: each value as text (integers in decimal), nullopt for NULL.
 using SqlRow = std::vector<std::optional<std::string>>;
 
+// One statement of runner's own in a batch (Connection::execute_batch). Text parameters are views:
+// what they point to must outlive the call.
+struct BatchStatement {
+    std::string sql;
+    SqlParams params;
+    std::string doing;
+};
+
 class Connection {
   public:
     Connection() = default;
@@ -174,6 +182,17 @@ class Connection {
     // for, in the error thrown when it fails ("<database>: <doing>: <database message>").
     virtual std::int64_t execute(std::string_view sql, const SqlParams& params,
                                  std::string_view doing) = 0;
+    // Statements of runner's own, run in order as execute() runs each, stopping at the first that
+    // fails (its error is execute()'s). A backend may send them together, in one round trip.
+    // Returns the number of rows each changed.
+    virtual std::vector<std::int64_t> execute_batch(const std::vector<BatchStatement>& batch) {
+        std::vector<std::int64_t> changed;
+        changed.reserve(batch.size());
+        for (const auto& s : batch) {
+            changed.push_back(execute(s.sql, s.params, s.doing));
+        }
+        return changed;
+    }
     // One query of runner's own: every row it returns.
     virtual std::vector<SqlRow> query(std::string_view sql, const SqlParams& params,
                                       std::string_view doing) = 0;

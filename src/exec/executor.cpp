@@ -182,26 +182,32 @@ void Executor::log_failure(Rev rev, Direction direction, const std::string& why)
 }
 
 bool Executor::still_needed(Rev rev, Direction direction) {
+    // The revision and its neighbours in one query: a round trip per step, not one per revision.
     const std::string& id = graph_.id(rev);
-    if (direction == Direction::kUpgrade) {
-        if (book_.is_applied(id)) {
-            return false;
-        }
-        for (const Rev p : graph_.normalized_parents(rev)) {
-            if (!book_.is_applied(graph_.id(p))) {
-                throw Error("cannot apply " + id + ": " + graph_.id(p) +
-                            ", which it builds on, is not applied any more (another run changed " +
-                            db_.describe() + "); run the command again");
-            }
-        }
-        return true;
+    const bool up = direction == Direction::kUpgrade;
+    const std::vector<Rev>& neighbours =
+        up ? graph_.normalized_parents(rev) : graph_.all_children(rev);
+    std::vector<std::string> ids{id};
+    for (const Rev n : neighbours) {
+        ids.push_back(graph_.id(n));
     }
-    if (!book_.is_applied(id)) {
-        return false;
+    auto applied = book_.applied_among(ids);
+    std::sort(applied.begin(), applied.end());
+    const auto is_applied = [&](const std::string& r) {
+        return std::binary_search(applied.begin(), applied.end(), r);
+    };
+    if (is_applied(id) == up) {
+        return false;  // already applied (an upgrade) or already reverted (a downgrade)
     }
-    for (const Rev c : graph_.all_children(rev)) {
-        if (book_.is_applied(graph_.id(c))) {
-            throw Error("cannot revert " + id + ": " + graph_.id(c) +
+    for (const Rev n : neighbours) {
+        const std::string& other = graph_.id(n);
+        if (up && !is_applied(other)) {
+            throw Error("cannot apply " + id + ": " + other +
+                        ", which it builds on, is not applied any more (another run changed " +
+                        db_.describe() + "); run the command again");
+        }
+        if (!up && is_applied(other)) {
+            throw Error("cannot revert " + id + ": " + other +
                         ", which builds on it, was applied meanwhile (another run changed " +
                         db_.describe() + "); run the command again");
         }
@@ -246,17 +252,17 @@ LogEntry Executor::bookkeeping(Rev rev, Direction direction, const std::string& 
                                std::int64_t ms) {
     const std::string& id = graph_.id(rev);
     book_.ensure_tables();
-    store_pending_duration();
     LogEntry e = entry(id, direction_name(direction));
     e.duration_ms = ms;
+    std::optional<AppliedRecord> applied;
     if (direction == Direction::kUpgrade) {
-        book_.insert_applied(AppliedRecord{id, e.at, ms, checksum, "upgrade"});
+        applied = AppliedRecord{id, e.at, ms, checksum, "upgrade"};
         e.checksum = checksum;
-    } else {
-        book_.delete_applied(id);
     }
-    book_.append_log(e);
-    book_.clear_partial(id);
+    // The previous step's duration goes with this step's records (one round trip where the
+    // backend can send them together).
+    book_.record_step(e, applied ? &*applied : nullptr, pending_duration_);
+    pending_duration_.reset();
     return e;
 }
 
