@@ -68,6 +68,15 @@ Loaded load() {
     RUNNER_FIND(PQfreemem);
     RUNNER_FIND(PQconninfoFree);
 #undef RUNNER_FIND
+    // Missing before libpq 14: pipelines are then not used (PQenterPipelineMode left null).
+    std::string too_old;
+    find(library, "PQsendQueryParams", api.PQsendQueryParams, too_old);
+    find(library, "PQexitPipelineMode", api.PQexitPipelineMode, too_old);
+    find(library, "PQpipelineSync", api.PQpipelineSync, too_old);
+    find(library, "PQenterPipelineMode", api.PQenterPipelineMode, too_old);
+    if (!too_old.empty()) {
+        api.PQenterPipelineMode = nullptr;
+    }
     return loaded;
 }
 

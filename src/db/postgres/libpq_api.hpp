@@ -37,6 +37,12 @@ struct LibPq {
     decltype(&::PQclear) PQclear;
     decltype(&::PQfreemem) PQfreemem;
     decltype(&::PQconninfoFree) PQconninfoFree;
+    // Pipeline mode (libpq 14 and later); null with an older libpq, which then gets one
+    // statement per round trip.
+    decltype(&::PQsendQueryParams) PQsendQueryParams;
+    decltype(&::PQenterPipelineMode) PQenterPipelineMode;
+    decltype(&::PQexitPipelineMode) PQexitPipelineMode;
+    decltype(&::PQpipelineSync) PQpipelineSync;
 };
 
 // libpq, loaded on the first call (thread-safe). Throws DatabaseError naming `shown` (the

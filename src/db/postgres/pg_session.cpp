@@ -226,6 +226,79 @@ std::int64_t PgSession::execute(std::string_view sql, const PgParams& params,
     return tuples[0] == '\0' ? 0 : std::atoll(tuples);
 }
 
+std::vector<std::int64_t> PgSession::execute_batch(const std::vector<BatchItem>& items) {
+    std::vector<std::int64_t> changed(items.size(), 0);
+    PGconn* conn = conn_.get();
+    if (items.size() < 2 || pq().PQenterPipelineMode == nullptr ||
+        pq().PQenterPipelineMode(conn) != 1) {
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            changed[i] = execute(items[i].sql, items[i].params, items[i].doing);
+        }
+        return changed;
+    }
+    std::size_t sent = 0;
+    int syncs = 0;
+    bool flushed = true;
+    for (; sent < items.size(); ++sent) {
+        const auto& item = items[sent];
+        const ParamArrays arrays(item.params);  // libpq copies the values while sending
+        if (pq().PQsendQueryParams(conn, std::string(item.sql).c_str(),
+                                   static_cast<int>(item.params.size()), nullptr,
+                                   arrays.values.data(), nullptr, nullptr, 0) != 1) {
+            break;
+        }
+        if (item.separately || sent + 1 == items.size()) {
+            flushed = pq().PQpipelineSync(conn) == 1;
+            if (!flushed) {
+                break;
+            }
+            ++syncs;
+        }
+    }
+    if (flushed && sent < items.size()) {
+        flushed = pq().PQpipelineSync(conn) == 1;  // ends what was sent before the failure
+        syncs += flushed ? 1 : 0;
+    }
+    // Every result up to the last sync point is read, also after a failure (the statements
+    // after it up to its sync point come back aborted), so the connection leaves pipeline mode
+    // clean.
+    std::optional<PgServerError> error;
+    std::size_t failed = 0;
+    std::size_t query = 0;
+    const int limit = 4 * static_cast<int>(items.size()) + 4 * syncs + 4;
+    for (int guard = 0; syncs > 0 && guard < limit; ++guard) {
+        pg::ResultHandle result(pq().PQgetResult(conn));
+        if (!result) {
+            if (pq().PQstatus(conn) == CONNECTION_BAD) {
+                break;
+            }
+            ++query;  // the end of one statement's results
+            continue;
+        }
+        const auto status = pq().PQresultStatus(result.get());
+        if (status == PGRES_PIPELINE_SYNC) {
+            --syncs;
+        } else if (status == PGRES_COMMAND_OK && query < items.size()) {
+            const char* tuples = pq().PQcmdTuples(result.get());
+            changed[query] = tuples[0] == '\0' ? 0 : std::atoll(tuples);
+        } else if (status != PGRES_PIPELINE_ABORTED && !succeeded(result.get()) && !error) {
+            error = server_error(conn, result.get());
+            failed = std::min(query, items.size() - 1);
+        }
+    }
+    pq().PQexitPipelineMode(conn);
+    if (!error && (sent < items.size() || syncs != 0)) {
+        error = server_error(conn, nullptr);
+        failed = std::min(sent, items.size() - 1);
+    }
+    if (error) {
+        throw DatabaseError(
+            shown_ + ": " + std::string(items[failed].doing) + ": " + error->describe(),
+            error->sqlstate);
+    }
+    return changed;
+}
+
 std::vector<PgRow> PgSession::query(std::string_view sql, const PgParams& params,
                                     std::string_view doing) {
     ParamArrays arrays(params);

@@ -50,6 +50,19 @@ class PgSession {
     void exec(std::string_view sql, std::string_view doing);
     // One statement with parameters $1..$n (text, or NULL); returns the rows it changed.
     std::int64_t execute(std::string_view sql, const PgParams& params, std::string_view doing);
+    // Statements with parameters, sent together in one round trip (libpq's pipeline mode; one
+    // at a time with a libpq older than 14) and run in order until one fails: that failure is
+    // thrown as execute() throws it, with its `doing`. Returns the rows each changed. Outside a
+    // transaction block the statements up to one marked `separately` (and up to the last) run
+    // as one implicit transaction; a statement marked `separately` ends one, so what follows it
+    // starts afresh (a BEGIN after RESET ALL sees the defaults it restored).
+    struct BatchItem {
+        std::string_view sql;
+        PgParams params;
+        std::string_view doing;
+        bool separately = false;
+    };
+    std::vector<std::int64_t> execute_batch(const std::vector<BatchItem>& items);
     // One query with parameters: every row, each value as text (nullopt for NULL); a timestamp
     // as "YYYY-MM-DD HH:MM:SS" (the session's time zone, UTC for runner's connections).
     std::vector<PgRow> query(std::string_view sql, const PgParams& params, std::string_view doing);
