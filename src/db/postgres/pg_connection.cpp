@@ -26,6 +26,8 @@ namespace {
 // each other.
 constexpr std::int32_t kLockClass = 0x52554e52;  // "RUNR"
 
+constexpr std::string_view kRestoring = "restoring the session settings";
+
 std::int32_t lock_key(const std::string& schema, const std::string& table) {
     std::uint32_t hash = 2166136261U;
     for (const char c : schema + "." + table) {
@@ -99,6 +101,7 @@ class PgConnection final : public Connection {
           keys_(std::to_string(kLockClass) + ", " +
                 std::to_string(lock_key(options.version_table_schema, options.version_table))) {
         apply_settings();
+        find_current_schema();
         if (writer_ && options.lock_strategy == LockStrategy::kTable) {
             table_lock_ = std::make_unique<PgTableLock>(url, shown, lock_table(), lock_timeout_ms_,
                                                         options.lock_lease_ms);
@@ -122,6 +125,7 @@ class PgConnection final : public Connection {
           keys_(std::to_string(kLockClass) + ", " +
                 std::to_string(lock_key(options.version_table_schema, options.version_table))) {
         apply_settings();
+        find_current_schema();
     }
 
     std::string describe() const override { return session_.shown(); }
@@ -130,7 +134,27 @@ class PgConnection final : public Connection {
 
     void begin() override {
         check_lease();
-        session_.exec("BEGIN", "starting a transaction");
+        if (!reset_pending_) {
+            session_.exec("BEGIN", "starting a transaction");
+        } else {
+            // The reset asked for goes in the same round trip, committed on its own before the
+            // BEGIN so the transaction starts with the defaults it restored (a migration's SET
+            // default_transaction_read_only = on must not make runner's next one read-only).
+            std::vector<PgSession::BatchItem> items{{"RESET ALL", {}, kRestoring}};
+            const auto settings = settings_statements();
+            for (const auto& setting : settings) {
+                items.push_back({setting, {}, kRestoring});
+            }
+            items.back().separately = true;
+            items.push_back({"BEGIN", {}, "starting a transaction"});
+            try {
+                session_.execute_batch(items);
+            } catch (...) {
+                rollback();  // the BEGIN may have run after a failed setting
+                throw;
+            }
+            reset_pending_ = false;
+        }
         try {
             ensure_schemas();
         } catch (...) {
@@ -148,6 +172,7 @@ class PgConnection final : public Connection {
                 "25P02");
         }
         session_.exec("COMMIT", "committing");
+        reset_in_transaction_ = false;
     }
 
     void rollback() noexcept override {
@@ -157,10 +182,13 @@ class PgConnection final : public Connection {
             }
         } catch (...) {
         }
+        reset_pending_ = reset_pending_ || reset_in_transaction_;
+        reset_in_transaction_ = false;
     }
 
     int run_script(TextSource& sql, const std::string& origin, const ScriptRun& run) override {
         check_lease();
+        flush_reset();
         if (run.non_transactional != nullptr && !session_.in_transaction() &&
             (!options_.schema.empty() || !options_.version_table_schema.empty())) {
             Transaction<Connection> txn(*this);  // creates the schemas when missing
@@ -175,22 +203,34 @@ class PgConnection final : public Connection {
     std::int64_t execute(std::string_view sql, const SqlParams& params,
                          std::string_view doing) override {
         check_lease();  // a bookkeeping write (a migration's record) only under a live lease
+        flush_reset();
         return session_.execute(sql, text_params(params), doing);
+    }
+
+    std::vector<std::int64_t> execute_batch(const std::vector<BatchStatement>& batch) override {
+        check_lease();
+        flush_reset();
+        std::vector<PgSession::BatchItem> items;
+        items.reserve(batch.size());
+        for (const auto& s : batch) {
+            items.push_back({s.sql, text_params(s.params), s.doing});
+        }
+        return session_.execute_batch(items);
     }
 
     std::vector<SqlRow> query(std::string_view sql, const SqlParams& params,
                               std::string_view doing) override {
+        flush_reset();
         return session_.query(sql, text_params(params), doing);
     }
 
     // A migration may have changed settings (search_path, lock_timeout, TimeZone, ...): RESET
-    // ALL restores what the connection started with, then runner's own settings.
-    void reset_session() override {
-        session_.exec("RESET ALL", "restoring the session settings");
-        apply_settings();
-    }
+    // ALL restores what the connection started with, then runner's own settings. Sent with the
+    // next BEGIN, or before anything else the connection sends next.
+    void reset_session() override { reset_pending_ = true; }
 
     void wait_for_writers() override {
+        flush_reset();
         if (!writer_ && options_.lock_strategy == LockStrategy::kTable) {
             PgTableLock::wait_for_writer(session_, lock_table(), lock_timeout_ms_);
         } else if (!writer_) {
@@ -210,7 +250,10 @@ class PgConnection final : public Connection {
                                               std::make_unique<ScratchDatabase>(url_, shown_));
     }
 
-    SchemaCatalog* catalog() override { return &catalog_; }
+    SchemaCatalog* catalog() override {
+        flush_reset();  // the catalog reads through the session itself
+        return &catalog_;
+    }
 
   private:
     PgLockTable lock_table() const {
@@ -227,14 +270,51 @@ class PgConnection final : public Connection {
         }
     }
 
-    void apply_settings() {
-        session_.exec(
-            "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = "
-            "'postgres'",
-            "setting the session's time zone");
+    // Runner's session settings: UTC, ISO dates, and the migrations' schema when one is set.
+    std::vector<std::string> settings_statements() const {
+        std::vector<std::string> out{"SET TimeZone = 'UTC'", "SET DateStyle = 'ISO, YMD'",
+                                     "SET IntervalStyle = 'postgres'"};
         if (!options_.schema.empty()) {
-            session_.exec("SET search_path TO " + dialect_.quote_identifier(options_.schema),
-                          "setting the search_path to the schema " + options_.schema);
+            out.push_back("SET search_path TO " + dialect_.quote_identifier(options_.schema));
+        }
+        return out;
+    }
+
+    std::string settings_sql() const {
+        std::string sql;
+        for (const auto& setting : settings_statements()) {
+            sql += (sql.empty() ? "" : "; ") + setting;
+        }
+        return sql;
+    }
+
+    void apply_settings() {
+        session_.exec(settings_sql(), "setting the session's time zone, date style and schema");
+    }
+
+    // Without version_table_schema, runner's tables are named with the schema they are in when
+    // the connection opens (the --schema one, else the current schema), so they are found
+    // whatever search_path a migration sets (pg_dump's output sets it to '').
+    void find_current_schema() {
+        if (!options_.version_table_schema.empty()) {
+            return;
+        }
+        if (!options_.schema.empty()) {
+            dialect_.set_current_schema(options_.schema);
+        } else if (const auto current = session_.scalar("SELECT current_schema()", {},
+                                                        "finding the current schema")) {
+            dialect_.set_current_schema(*current);
+        }
+    }
+
+    // Restores the session settings now when a reset is pending.
+    void flush_reset() {
+        if (reset_pending_) {
+            reset_pending_ = false;
+            session_.exec("RESET ALL; " + settings_sql(), kRestoring);
+            if (session_.in_transaction()) {
+                reset_in_transaction_ = true;
+            }
         }
     }
 
@@ -255,18 +335,23 @@ class PgConnection final : public Connection {
     // In a writer's transaction: creates the schemas runner was told to use when missing (the
     // bookkeeping's first), so they commit or roll back with what runs in them.
     void ensure_schemas() {
-        if (!writer_) {
+        if (!writer_ || schemas_seen_) {
             return;
         }
+        bool all_there = true;
         for (const auto* schema : {&options_.version_table_schema, &options_.schema}) {
             if (schema->empty() ||
                 session_.scalar("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1",
                                 {*schema}, "looking for the schema " + *schema)) {
                 continue;
             }
+            all_there = false;
             session_.exec("CREATE SCHEMA " + dialect_.quote_identifier(*schema),
                           "creating the schema " + *schema);
         }
+        // Once both exist, later transactions do not look again (a round trip each); one this
+        // transaction creates is looked for again until a transaction found it committed.
+        schemas_seen_ = all_there;
     }
 
     // Polls `function` (never the blocking pg_advisory_lock) until it grants the lock or the
@@ -304,6 +389,9 @@ class PgConnection final : public Connection {
     int lock_timeout_ms_;
     std::string keys_;                         // the advisory lock's "class, key"
     std::unique_ptr<PgTableLock> table_lock_;  // lock_strategy = table (writers)
+    bool schemas_seen_ = false;                // ensure_schemas() found them all (committed)
+    bool reset_pending_ = false;               // reset_session() asked, not sent yet
+    bool reset_in_transaction_ = false;  // sent inside the open transaction (a rollback undoes it)
 };
 
 }  // namespace

@@ -25,8 +25,8 @@ std::string PgDialect::identifier(std::string_view name) const {
 }
 
 std::string PgDialect::table(std::string_view name) const {
-    return schema_.empty() ? quote_identifier(name)
-                           : quote_identifier(schema_) + "." + quote_identifier(name);
+    return home().empty() ? quote_identifier(name)
+                          : quote_identifier(home()) + "." + quote_identifier(name);
 }
 
 std::string PgDialect::offline_table(std::string_view name) const {
@@ -102,8 +102,8 @@ std::string PgDialect::insertion_order() const {
 }
 
 std::string PgDialect::schema_condition() const {
-    return schema_.empty() ? "n.nspname = current_schema()"
-                           : "n.nspname = " + quote_literal(schema_);
+    return home().empty() ? "n.nspname = current_schema()"
+                          : "n.nspname = " + quote_literal(home());
 }
 
 // Names match exactly: runner's SQL quotes them, so Runner_Version is not runner_version.

@@ -16,6 +16,11 @@ class PgDialect final : public Dialect {
     explicit PgDialect(std::string schema = {}, std::string search_schema = {})
         : schema_(std::move(schema)), search_schema_(std::move(search_schema)) {}
 
+    // Without a `schema`: the current schema the connection found when it opened, which names
+    // runner's tables from then on (a migration that changes the search_path, as pg_dump's
+    // output does, must not lose them). Offline scripts still leave them unqualified.
+    void set_current_schema(std::string current) { current_ = std::move(current); }
+
     std::string quote_identifier(std::string_view name) const override;
     std::string identifier(std::string_view name) const override;
     std::string table(std::string_view name) const override;
@@ -42,8 +47,12 @@ class PgDialect final : public Dialect {
     // The schema condition of catalog queries: "n.nspname = current_schema()" or a literal.
     std::string schema_condition() const;
 
+    // Where runner's tables are: `schema`, else the current schema found; empty when neither.
+    const std::string& home() const { return schema_.empty() ? current_ : schema_; }
+
     std::string schema_;
     std::string search_schema_;
+    std::string current_;
 };
 
 }  // namespace runner
