@@ -5,6 +5,7 @@
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <future>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -88,8 +89,18 @@ BOOST_AUTO_TEST_CASE(a_concurrent_index_build_that_timed_out_is_retried_and_succ
     // (invalid) index, then waits for that transaction and gives up after lock_timeout.
     PgSession writer(p.url(), "writer");
     writer.exec("BEGIN; INSERT INTO users VALUES (3, 'c@x')", "writing");
-    auto done = std::async(std::launch::async, [&writer] {
-        std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+    // The writer commits once the build has been seen waiting for it and then had more than its
+    // lock_timeout to give up (a fixed delay raced with a runner slow to start on a busy machine).
+    auto done = std::async(std::launch::async, [&writer, &p] {
+        PgSession watcher(p.url(), "watcher");
+        const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+        while (std::chrono::steady_clock::now() < give_up &&
+               watcher.scalar("SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE query LIKE "
+                              "'CREATE UNIQUE INDEX CONCURRENTLY%' AND wait_event_type = 'Lock'",
+                              {}, "watching") != std::optional<std::string>("1")) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(1000));
         writer.exec("COMMIT", "committing");
     });
     const auto r = p.run({"--retries", "10", "upgrade", "head"});
