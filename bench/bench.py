@@ -522,7 +522,8 @@ def main():
                          "or large migration); no file written unless --out")
     ap.add_argument("--only", metavar="ROWS",
                     help="measure only these rows, comma-separated: verify, schema (schema and "
-                         "check --schema), lint; no file written unless --out")
+                         "check --schema), lint, postgres (the PostgreSQL rows); no file written "
+                         "unless --out")
     ap.add_argument("--peer-timeout", type=float, default=300.0,
                     help="seconds before a peer's run is stopped and reported as '>' (default 300)")
     ap.add_argument("--alembic-upgrade-max", type=int, default=2000,
@@ -559,8 +560,8 @@ def main():
     shapes = [s for s in args.shapes.split(",") if s]
     startup_iterations = args.startup_iterations or (20 if args.quick else 200)
     only = set(r for r in (args.only or "").split(",") if r)
-    if only - TRUST_ROWS:
-        sys.exit("bench: --only takes %s" % ", ".join(sorted(TRUST_ROWS)))
+    if only - TRUST_ROWS - {"postgres"}:
+        sys.exit("bench: --only takes %s" % ", ".join(sorted(TRUST_ROWS | {"postgres"})))
     out_path = args.out or (None if args.quick or args.upgrade_only or only
                             else os.path.join(repo, "BENCHMARKS.md"))
     chart_path = args.chart or (default_chart(out_path) if out_path else None)
@@ -629,10 +630,16 @@ def main():
             wl.write_shell_script(runner, sql_dir, shell_script)
             db = os.path.join(base, "runner.db")
             shell_db = os.path.join(base, "shell.db")
-            if not args.upgrade_only:
-                trust_rows(results, only or TRUST_ROWS, shape, n, sizes, runner, sql_dir, base,
-                           runs, logs)
+            if not args.upgrade_only and (not only or only & TRUST_ROWS):
+                trust_rows(results, (only & TRUST_ROWS) or TRUST_ROWS, shape, n, sizes, runner,
+                           sql_dir, base, runs, logs)
             if only:
+                if "postgres" in only and cluster is not None:
+                    measure_postgres(cluster, argparse.Namespace(
+                        shape=shape, n=n, sizes=sizes, revs=revs, sql_dir=sql_dir, base=base,
+                        runner=runner, runs=runs, logs=logs, results=results, env=env,
+                        alembic_py=alembic_py, peer_timeout=args.peer_timeout,
+                        upgrade_only=False))
                 continue
             up = {}
 
