@@ -61,7 +61,10 @@ void ensure_table(PgSession& session, const PgLockTable& table) {
                          "creating runner's lock table " + table.shown());
             return;
         } catch (const DatabaseError& e) {
-            const bool raced = e.code() == "23505" || e.code() == "42P07" || e.code() == "42P06";
+            // Another runner created it at the same moment: its catalog row (23505), the table
+            // (42P07), the schema (42P06) or the table's row type (42710) was there first.
+            const bool raced = e.code() == "23505" || e.code() == "42P07" || e.code() == "42P06" ||
+                               e.code() == "42710";
             if (!raced || attempt >= 3) {
                 throw;
             }
