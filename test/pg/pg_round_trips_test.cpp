@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "db/postgres/pg_touch.hpp"
 #include "pg_cluster.hpp"
 #include "pg_project.hpp"
 
@@ -99,6 +100,39 @@ BOOST_AUTO_TEST_CASE(a_migration_that_empties_the_search_path_as_pg_dump_does_is
     BOOST_TEST(p.applied().empty());
     BOOST_TEST(p.value("SELECT count(*) FROM runner_version_log WHERE action = 'downgrade'") ==
                "2");
+}
+
+BOOST_AUTO_TEST_CASE(the_statements_after_which_runner_restores_the_settings_are_told_apart) {
+    // Restoring costs the server statements of its own: only after these is it done.
+    for (const char* changes : {
+             "SET search_path = app",
+             "set TimeZone to 'Asia/Tokyo';",
+             "SET SESSION statement_timeout = 0",
+             "SET ROLE app_owner",
+             "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY",
+             "/* c */ -- d\nRESET ALL",
+             "DISCARD ALL",
+             "LOAD 'auto_explain'",
+             "DO $$ BEGIN PERFORM 1; END $$",
+             "CALL refresh_all()",
+             "SELECT pg_catalog.set_config('search_path', '', false);",
+             "select Set_Config('x.y', 'z', false)",
+         }) {
+        BOOST_TEST(pg_may_change_session(changes), changes);
+    }
+    for (const char* keeps : {
+             "SET LOCAL lock_timeout = '5s'",
+             "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE",
+             "SET CONSTRAINTS ALL DEFERRED",
+             "UPDATE t SET x = 1",
+             "CREATE FUNCTION f() RETURNS void LANGUAGE sql SET search_path = app AS $$ SELECT 1 "
+             "$$",
+             "INSERT INTO notes VALUES ('SET search_path = x; set_config')",
+             "CREATE TABLE \"set\" (x integer)",
+             "",
+         }) {
+        BOOST_TEST(!pg_may_change_session(keeps), keeps);
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -194,10 +194,14 @@ class PgConnection final : public Connection {
             Transaction<Connection> txn(*this);  // creates the schemas when missing
             txn.commit();
         }
-        set_timeouts(run.timeouts, run.non_transactional == nullptr || session_.in_transaction());
+        const bool local = run.non_transactional == nullptr || session_.in_transaction();
+        // Outside a transaction, the script's SETs and timeouts stay with the session.
+        session_changed_ = session_changed_ || !local;
+        set_timeouts(run.timeouts, local);
         const BookkeepingTables tables(options_.version_table);
         return run_pg_script(session_, sql, origin, run,
-                             {tables.version, tables.log, tables.partial, lock_table().table});
+                             {tables.version, tables.log, tables.partial, lock_table().table},
+                             session_changed_);
     }
 
     std::int64_t execute(std::string_view sql, const SqlParams& params,
@@ -226,8 +230,13 @@ class PgConnection final : public Connection {
 
     // A migration may have changed settings (search_path, lock_timeout, TimeZone, ...): RESET
     // ALL restores what the connection started with, then runner's own settings. Sent with the
-    // next BEGIN, or before anything else the connection sends next.
-    void reset_session() override { reset_pending_ = true; }
+    // next BEGIN, or before anything else the connection sends next; and only after a script
+    // ran a statement that may change them (pg_may_change_session), so a migration of plain DDL
+    // and DML costs the server no extra statements.
+    void reset_session() override {
+        reset_pending_ = reset_pending_ || session_changed_;
+        session_changed_ = false;
+    }
 
     void wait_for_writers() override {
         flush_reset();
@@ -390,6 +399,7 @@ class PgConnection final : public Connection {
     std::string keys_;                         // the advisory lock's "class, key"
     std::unique_ptr<PgTableLock> table_lock_;  // lock_strategy = table (writers)
     bool schemas_seen_ = false;                // ensure_schemas() found them all (committed)
+    bool session_changed_ = false;             // a script ran a statement that may change settings
     bool reset_pending_ = false;               // reset_session() asked, not sent yet
     bool reset_in_transaction_ = false;  // sent inside the open transaction (a rollback undoes it)
 };

@@ -102,8 +102,7 @@ std::string PgDialect::insertion_order() const {
 }
 
 std::string PgDialect::schema_condition() const {
-    return home().empty() ? "n.nspname = current_schema()"
-                          : "n.nspname = " + quote_literal(home());
+    return home().empty() ? "n.nspname = current_schema()" : "n.nspname = " + quote_literal(home());
 }
 
 // Names match exactly: runner's SQL quotes them, so Runner_Version is not runner_version.

@@ -78,12 +78,13 @@ Control control_of(std::string_view text) {
 class ScriptRunner {
   public:
     ScriptRunner(PgSession& session, const std::string& origin, const ScriptRun& run,
-                 const std::vector<std::string>& bookkeeping)
+                 const std::vector<std::string>& bookkeeping, bool& session_changed)
         : session_(session),
           origin_(origin),
           run_(run),
           nt_(run.non_transactional),
-          bookkeeping_(bookkeeping) {}
+          bookkeeping_(bookkeeping),
+          session_changed_(session_changed) {}
 
     int run(TextSource& sql) {
         PgStatementSplitter splitter(origin_);
@@ -140,6 +141,9 @@ class ScriptRunner {
                     "migrations must not change; use 'runner stamp', 'resolve' or 'rebless' "
                     "instead",
                 pg_statement_excerpt(statement, 0), index_);
+        }
+        if (!session_changed_ && pg_may_change_session(statement.text)) {
+            session_changed_ = true;  // told before it runs: a failed SET may have half-applied
         }
         if (nt_ == nullptr) {
             if (control == Control::kBegin || control == Control::kEnd) {
@@ -344,6 +348,7 @@ class ScriptRunner {
     const ScriptRun& run_;
     NonTransactionalRun* nt_;
     const std::vector<std::string>& bookkeeping_;
+    bool& session_changed_;
     int index_ = 0;
     bool started_ = false;
     Digest digest_;
@@ -353,8 +358,9 @@ class ScriptRunner {
 }  // namespace
 
 int run_pg_script(PgSession& session, TextSource& sql, const std::string& origin,
-                  const ScriptRun& run, const std::vector<std::string>& bookkeeping) {
-    return ScriptRunner(session, origin, run, bookkeeping).run(sql);
+                  const ScriptRun& run, const std::vector<std::string>& bookkeeping,
+                  bool& session_changed) {
+    return ScriptRunner(session, origin, run, bookkeeping, session_changed).run(sql);
 }
 
 }  // namespace runner

@@ -12,8 +12,10 @@
 namespace runner {
 
 // See Connection::run_script. A statement that names one of `bookkeeping` (runner's own tables)
-// is refused before it runs, unless it is a plain SELECT.
+// is refused before it runs, unless it is a plain SELECT. Sets `session_changed` before running
+// a statement that may change the session's settings (pg_may_change_session).
 int run_pg_script(PgSession& session, TextSource& sql, const std::string& origin,
-                  const ScriptRun& run, const std::vector<std::string>& bookkeeping);
+                  const ScriptRun& run, const std::vector<std::string>& bookkeeping,
+                  bool& session_changed);
 
 }  // namespace runner

@@ -273,6 +273,30 @@ std::optional<PgConcurrentIndex> pg_concurrent_index(std::string_view statement)
     return out;
 }
 
+bool pg_may_change_session(std::string_view statement) {
+    const auto tokens = tokens_of(statement);
+    if (tokens.empty()) {
+        return false;
+    }
+    const auto is = [&](std::size_t i, std::string_view word) {
+        return i < tokens.size() && tokens[i].word && !tokens[i].quoted && tokens[i].text == word;
+    };
+    if (is(0, "set")) {
+        return !is(1, "local") && !is(1, "transaction") && !is(1, "constraints");
+    }
+    for (const char* word : {"reset", "discard", "load", "do", "call"}) {
+        if (is(0, word)) {
+            return true;
+        }
+    }
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        if (is(i, "set_config")) {
+            return true;
+        }
+    }
+    return false;
+}
+
 std::string pg_names_protected_table(std::string_view statement,
                                      const std::vector<std::string>& tables) {
     const auto tokens = tokens_of(statement);

@@ -26,6 +26,12 @@ PgTouch pg_statement_touch(std::string_view statement);
 std::string pg_names_protected_table(std::string_view statement,
                                      const std::vector<std::string>& tables);
 
+// Whether `statement` may change settings of the session that outlive its transaction, so that
+// runner must restore them before the next migration: SET (not SET LOCAL, SET TRANSACTION or
+// SET CONSTRAINTS), RESET, DISCARD, LOAD, DO and CALL (their code may SET), and anything calling
+// set_config. A function called from a plain query that sets a session setting is not seen.
+bool pg_may_change_session(std::string_view statement);
+
 // CREATE [UNIQUE] INDEX CONCURRENTLY [IF NOT EXISTS] name ON [ONLY] [schema.]table: what a
 // failed build of it leaves behind, an INVALID index of that name on that table. Names as the
 // catalog spells them (unquoted ones folded to lower case); `table_schema` empty when the
