@@ -12,6 +12,7 @@
 #include "commands/commands.hpp"
 #include "commands/options.hpp"
 #include "db/dialect.hpp"
+#include "db/open.hpp"
 #include "exec/verify.hpp"
 #include "lint/lint.hpp"
 #include "migration/header.hpp"
@@ -45,8 +46,9 @@ std::string template_text(const std::string& dir, const char* name, std::string_
 }
 
 LintFile lint_file(const std::string& path, const std::string& revision, bool transactional,
-                   std::string template_of, bool merge) {
+                   std::string template_of, bool merge, bool postgres) {
     LintFile f;
+    f.dollar_quotes = postgres;
     f.path = path;
     f.revision = revision;
     f.text = read_file(path);
@@ -214,6 +216,8 @@ int run_lint(Context& ctx, const LintOptions& o) {
     }
     const std::vector<Rev> order = parents_first(graph, selected);
     const std::string& dir = ctx.settings().dir;
+    // A PostgreSQL project's files are read in its dialect ($$-quoted function bodies).
+    const bool postgres = names_postgres(ctx.settings().db_url);
     const std::string up_template = template_text(dir, kUpTemplateFile, kDefaultUpTemplate);
     const std::string down_template = template_text(dir, kDownTemplateFile, kDefaultDownTemplate);
 
@@ -222,13 +226,15 @@ int run_lint(Context& ctx, const LintOptions& o) {
     for (const Rev r : order) {
         const Migration& m = graph.migration(r);
         const bool merge = m.down_revisions.size() > 1;
-        LintFile up = lint_file(m.up_path, m.revision, m.up_transactional, up_template, merge);
+        LintFile up =
+            lint_file(m.up_path, m.revision, m.up_transactional, up_template, merge, postgres);
         for (auto& f : lint_file_text(up)) {
             findings.push_back(std::move(f));
         }
         LintFile down;
         if (!m.down_path.empty()) {
-            down = lint_file(m.down_path, m.revision, m.down_transactional, down_template, merge);
+            down = lint_file(m.down_path, m.revision, m.down_transactional, down_template, merge,
+                             postgres);
             for (auto& f : lint_file_text(down)) {
                 findings.push_back(std::move(f));
             }

@@ -39,7 +39,27 @@ BackendOpener backend_for(const std::string& scheme) {
     return nullptr;
 }
 
+// The scheme of `url` in lower case: scheme://..., "postgresql" for libpq's keyword/value form,
+// "" for a path or a file: URI.
+std::string scheme_of(const std::string& url) {
+    const auto scheme_end = url.find("://");
+    if (url.rfind("file:", 0) == 0) {
+        return "";
+    }
+    if (scheme_end != std::string::npos) {
+        return lower_ascii(url.substr(0, scheme_end));
+    }
+    if (looks_like_libpq_keywords(url)) {
+        return "postgresql";  // libpq's keyword/value form: host=db dbname=app
+    }
+    return "";
+}
+
 }  // namespace
+
+bool names_postgres(const std::string& url) {
+    return !url.empty() && backend_for(scheme_of(url)) == &open_postgres;
+}
 
 std::unique_ptr<Connection> open_connection(const std::string& url, OpenMode mode,
                                             const OpenOptions& options) {
@@ -58,16 +78,7 @@ std::unique_ptr<Connection> open_connection(const std::string& url, OpenMode mod
         throw Error(
             "no database given: use --db PATH, set DATABASE_URL, or put 'db =' in runner.ini");
     }
-    // scheme://..., libpq's keyword/value form, or a path or file: URI (no scheme).
-    const auto scheme_end = url.find("://");
-    std::string scheme;
-    if (url.rfind("file:", 0) == 0) {
-        scheme = "";
-    } else if (scheme_end != std::string::npos) {
-        scheme = lower_ascii(url.substr(0, scheme_end));
-    } else if (looks_like_libpq_keywords(url)) {
-        scheme = "postgresql";  // libpq's keyword/value form: host=db dbname=app
-    }
+    const std::string scheme = scheme_of(url);
     const BackendOpener open = backend_for(scheme);
     if (open == nullptr) {
         throw Error("database URL '" + shown + "' uses '" + printable(scheme) +

@@ -20,6 +20,10 @@ using BackendOpener = std::unique_ptr<Connection> (*)(const std::string& url,
 std::unique_ptr<Connection> open_connection(const std::string& url, OpenMode mode,
                                             const OpenOptions& options);
 
+// Whether `url` names a PostgreSQL database (by its scheme, or libpq's keyword/value form),
+// without opening it: for reading migration files in that backend's dialect.
+bool names_postgres(const std::string& url);
+
 // An empty, private, in-memory database of the default backend (SQLite), for commands that need
 // a scratch database when no database is configured (Connection::open_scratch otherwise).
 std::unique_ptr<Connection> open_default_scratch(const std::string& version_table);

@@ -51,7 +51,8 @@ struct LintFile {
     bool transactional = true;
     std::vector<std::string> ignored;  // its header's lint_ignore codes
     std::string template_text;         // the template it was made from, unrendered
-    bool merge = false;  // a merge revision's file: empty or the template is normal there
+    bool merge = false;          // a merge revision's file: empty or the template is normal there
+    bool dollar_quotes = false;  // PostgreSQL's text: $$...$$ bodies are strings
 };
 
 // Checks that need only the file: empty or untouched files, transaction control, PRAGMAs and
@@ -102,12 +103,13 @@ std::pair<Schema, Schema> lint_schema_parts(const LintScope& scope, const LintSe
                                             const LintSelect& after);
 
 // The SQL statements of a SQLite script as lint sees them: where each starts and its text
-// (trigger bodies kept whole). Comments are not statements.
+// (trigger bodies kept whole). Comments are not statements. With `dollar_quotes` (a PostgreSQL
+// script), $$...$$ and $tag$...$tag$ bodies are text, so their ';' and END end nothing.
 struct LintStatement {
     int line = 0;
     std::size_t begin = 0;  // byte offsets into the script
     std::size_t end = 0;
 };
-std::vector<LintStatement> lint_statements(std::string_view script);
+std::vector<LintStatement> lint_statements(std::string_view script, bool dollar_quotes = false);
 
 }  // namespace runner

@@ -223,8 +223,8 @@ struct Checker {
 
 }  // namespace
 
-std::vector<LintStatement> lint_statements(std::string_view script) {
-    const auto tokens = lex_sql(script);
+std::vector<LintStatement> lint_statements(std::string_view script, bool dollar_quotes) {
+    const auto tokens = lex_sql(script, dollar_quotes);
     const auto starts = line_starts(script);
     std::vector<LintStatement> statements;
     std::size_t first = 0;
@@ -291,10 +291,10 @@ std::vector<LintFinding> lint_file_text(const LintFile& file) {
                          "the file is still the template `runner revision` wrote");
         }
     } else {
-        const auto tokens = lex_sql(file.text);
+        const auto tokens = lex_sql(file.text, file.dollar_quotes);
         std::size_t from = 0;
         bool any = false;
-        for (const auto& s : lint_statements(file.text)) {
+        for (const auto& s : lint_statements(file.text, file.dollar_quotes)) {
             while (from < tokens.size() && tokens[from].offset < s.begin) {
                 ++from;
             }

@@ -232,9 +232,24 @@ std::size_t punct_length(std::string_view s, std::size_t i) {
     return 1;
 }
 
+// The length of the PostgreSQL dollar-quote tag starting at s[i] ('$', an optional name that
+// does not start with a digit, '$'), or 0 when none starts there.
+std::size_t dollar_tag(std::string_view s, std::size_t i) {
+    std::size_t k = i + 1;
+    if (k < s.size() && std::isdigit(static_cast<unsigned char>(s[k]))) {
+        return 0;  // $1 is a parameter
+    }
+    while (k < s.size() && s[k] != '$' &&
+           (is_name_start(static_cast<unsigned char>(s[k])) ||
+            std::isdigit(static_cast<unsigned char>(s[k])))) {
+        ++k;
+    }
+    return k < s.size() && s[k] == '$' ? k + 1 - i : 0;
+}
+
 }  // namespace
 
-std::vector<SqlToken> lex_sql(std::string_view s) {
+std::vector<SqlToken> lex_sql(std::string_view s, bool dollar_quotes) {
     std::vector<SqlToken> out;
     std::size_t i = 0;
     while (i < s.size()) {
@@ -273,6 +288,10 @@ std::vector<SqlToken> lex_sql(std::string_view s) {
                                        std::isdigit(static_cast<unsigned char>(s[i + 1])))) {
             kind = SqlTokenKind::kNumber;
             end = skip_number(s, i);
+        } else if (const auto tag = dollar_quotes && c == '$' ? dollar_tag(s, i) : 0; tag > 0) {
+            kind = SqlTokenKind::kString;  // $tag$ ... $tag$: to the same tag, or to the end
+            const auto close = s.find(s.substr(i, tag), i + tag);
+            end = close == std::string_view::npos ? s.size() : close + tag;
         } else if (c == '?' || ((c == ':' || c == '@' || c == '$') && i + 1 < s.size() &&
                                 is_name_char(static_cast<unsigned char>(s[i + 1])))) {
             kind = SqlTokenKind::kVariable;

@@ -27,7 +27,8 @@ struct SqlToken {
 };
 
 // Splits `sql` into tokens. Never throws: an unterminated quote or comment runs to the end.
-std::vector<SqlToken> lex_sql(std::string_view sql);
+// With `dollar_quotes` (PostgreSQL's text), $$...$$ and $tag$...$tag$ are one kString token.
+std::vector<SqlToken> lex_sql(std::string_view sql, bool dollar_quotes = false);
 
 // True for SQLite's keywords (lang_keywords.html), in any case.
 bool is_sql_keyword(std::string_view word);

@@ -172,6 +172,21 @@ BOOST_AUTO_TEST_CASE(the_lexer_keeps_unterminated_text_as_one_token) {
     BOOST_TEST(lex_sql("").empty());
 }
 
+BOOST_AUTO_TEST_CASE(postgres_dollar_quoted_bodies_are_one_string_token_only_when_asked) {
+    const std::string_view sql = "AS $f$ BEGIN END IF; $x$ $f$; SELECT $1, $$;$$, $a";
+    const auto pg = lex_sql(sql, true);
+    BOOST_TEST_REQUIRE(pg.size() == 9U);
+    BOOST_TEST(pg[1].text == "$f$ BEGIN END IF; $x$ $f$");
+    BOOST_TEST((pg[1].kind == SqlTokenKind::kString));
+    BOOST_TEST(pg[2].text == ";");
+    BOOST_TEST(pg[4].text == "$1");  // a parameter, not a tag
+    BOOST_TEST(pg[6].text == "$$;$$");
+    BOOST_TEST(pg[8].text == "$a");  // no closing '$': a variable
+    // Unterminated: to the end. SQLite's text: no dollar quotes at all.
+    BOOST_TEST(lex_sql("$$ open", true).size() == 1U);
+    BOOST_TEST(lex_sql(sql).size() > 9U);
+}
+
 BOOST_AUTO_TEST_CASE(every_keyword_of_sqlite_is_recognised_and_words_that_are_not_are_not) {
     for (const char* k : {"ABORT", "autoincrement", "Current_Timestamp", "WITHOUT", "ROWS",
                           "TEMPORARY", "NOTNULL", "NULLS", "GROUPS", "EXCLUSIVE", "DEFERRABLE"}) {
