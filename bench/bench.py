@@ -442,6 +442,36 @@ def shown_args(argv):
 
 
 TRUST_ROWS = {"verify", "schema", "lint"}
+OTHER_ONLY_ROWS = {"postgres", "diff"}
+
+
+def diff_row(results, shape, n, sizes, runner, sql_dir, base, revs, runs, logs, sqlite3_shell):
+    """The `diff` row (data history at 2,000): runner diff against the shell building the same
+    two schemas."""
+    # `runner diff`: the migrations' schema and schema.sql each built on a scratch
+    # database in memory, then compared; the limit is the shell building the same two.
+    if shape == "data" and n == report.target_size(sizes, 2000):
+        schema_sql = os.path.join(base, "schema.sql")
+        with open(schema_sql, "wb") as out:
+            subprocess.run([runner, "--dir", sql_dir, "schema"], stdout=out, check=True)
+        # The shell reads every up file itself (`.read`, parents first), as runner
+        # must: opening 2,000 files is part of the work, not something to do beforehand.
+        ups = os.path.join(base, "every-up.sql")
+        with open(ups, "w") as out:
+            for r in revs:  # created parents first: a topological order
+                path = os.path.join(sql_dir, r.stem + ".up.sql")
+                assert "'" not in path  # the shell's '...' arguments have no escapes
+                out.write(".read '%s'\n" % path)
+        measured = measure_group([
+            Spec("runner diff (schema.sql = the heads' schema)",
+                 lambda: [runner, "--dir", sql_dir, "diff", "--schema-file", schema_sql]),
+            Spec("sqlite3 shell: every up file, then schema.sql, into memory",
+                 lambda: ["/bin/sh", "-c", '"$0" :memory: < "$1" && "$0" :memory: < "$2"',
+                          sqlite3_shell, ups, schema_sql])], runs, warmup=True, logdir=logs)
+        results["compare"].append({
+            "command": "`diff`", "workload": "%s %s" % (shape, report.nice(n)),
+            "runner": measured[0], "limit": measured[1], "target": report.TARGETS["diff"],
+            "limit_label": "sqlite3 shell: every up file, then schema.sql, into memory"})
 
 
 def trust_rows(results, rows, shape, n, sizes, runner, sql_dir, base, runs, logs):
@@ -522,8 +552,8 @@ def main():
                          "or large migration); no file written unless --out")
     ap.add_argument("--only", metavar="ROWS",
                     help="measure only these rows, comma-separated: verify, schema (schema and "
-                         "check --schema), lint, postgres (the PostgreSQL rows); no file written "
-                         "unless --out")
+                         "check --schema), lint, postgres (the PostgreSQL rows), diff; no file "
+                         "written unless --out")
     ap.add_argument("--peer-timeout", type=float, default=300.0,
                     help="seconds before a peer's run is stopped and reported as '>' (default 300)")
     ap.add_argument("--alembic-upgrade-max", type=int, default=2000,
@@ -560,8 +590,8 @@ def main():
     shapes = [s for s in args.shapes.split(",") if s]
     startup_iterations = args.startup_iterations or (20 if args.quick else 200)
     only = set(r for r in (args.only or "").split(",") if r)
-    if only - TRUST_ROWS - {"postgres"}:
-        sys.exit("bench: --only takes %s" % ", ".join(sorted(TRUST_ROWS | {"postgres"})))
+    if only - TRUST_ROWS - OTHER_ONLY_ROWS:
+        sys.exit("bench: --only takes %s" % ", ".join(sorted(TRUST_ROWS | OTHER_ONLY_ROWS)))
     out_path = args.out or (None if args.quick or args.upgrade_only or only
                             else os.path.join(repo, "BENCHMARKS.md"))
     chart_path = args.chart or (default_chart(out_path) if out_path else None)
@@ -640,6 +670,9 @@ def main():
                         runner=runner, runs=runs, logs=logs, results=results, env=env,
                         alembic_py=alembic_py, peer_timeout=args.peer_timeout,
                         upgrade_only=False))
+                if "diff" in only:
+                    diff_row(results, shape, n, sizes, runner, sql_dir, base, revs, runs, logs,
+                             sqlite3_shell)
                 continue
             up = {}
 
@@ -740,30 +773,8 @@ def main():
                     env=env, timeout=args.peer_timeout, warmup=True, logdir=logs)
             results["read"][key] = reads
 
-            # `runner diff`: the migrations' schema and schema.sql each built on a scratch
-            # database in memory, then compared; the limit is the shell building the same two.
-            if shape == "data" and n == report.target_size(sizes, 2000):
-                schema_sql = os.path.join(base, "schema.sql")
-                with open(schema_sql, "wb") as out:
-                    subprocess.run([runner, "--dir", sql_dir, "schema"], stdout=out, check=True)
-                # The shell reads every up file itself (`.read`, parents first), as runner
-                # must: opening 2,000 files is part of the work, not something to do beforehand.
-                ups = os.path.join(base, "every-up.sql")
-                with open(ups, "w") as out:
-                    for r in revs:  # created parents first: a topological order
-                        path = os.path.join(sql_dir, r.stem + ".up.sql")
-                        assert "'" not in path  # the shell's '...' arguments have no escapes
-                        out.write(".read '%s'\n" % path)
-                measured = measure_group([
-                    Spec("runner diff (schema.sql = the heads' schema)",
-                         lambda: [runner, "--dir", sql_dir, "diff", "--schema-file", schema_sql]),
-                    Spec("sqlite3 shell: every up file, then schema.sql, into memory",
-                         lambda: ["/bin/sh", "-c", '"$0" :memory: < "$1" && "$0" :memory: < "$2"',
-                                  sqlite3_shell, ups, schema_sql])], runs, warmup=True, logdir=logs)
-                results["compare"].append({
-                    "command": "`diff`", "workload": "%s %s" % (shape, report.nice(n)),
-                    "runner": measured[0], "limit": measured[1], "target": report.TARGETS["diff"],
-                    "limit_label": "sqlite3 shell: every up file, then schema.sql, into memory"})
+            diff_row(results, shape, n, sizes, runner, sql_dir, base, revs, runs, logs,
+                     sqlite3_shell)
 
     # The large data migration.
     for mb in big_mbs:
