@@ -88,4 +88,13 @@ void WorkflowProject::write_chain(const std::vector<std::string>& revs) const {
     }
 }
 
+std::string error_line(const integration::RunResult& r) {
+    for (const auto& line : integration::lines_of(r.err)) {
+        if (integration::starts_with(line, "runner: error: ")) {
+            return line;
+        }
+    }
+    return "";
+}
+
 }  // namespace runner::shared

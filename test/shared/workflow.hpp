@@ -89,4 +89,7 @@ class WorkflowProject {
     std::unique_ptr<TestDatabase> db_;
 };
 
+// The runner's "runner: error: " line of a run, or "" when there is none.
+std::string error_line(const integration::RunResult& r);
+
 }  // namespace runner::shared

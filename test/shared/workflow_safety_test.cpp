@@ -12,20 +12,9 @@ namespace runner::shared {
 namespace {
 
 using integration::contains;
-using integration::lines_of;
 using integration::RunResult;
 using integration::starts_with;
 using Names = std::vector<std::string>;
-
-// The runner's "runner: error: " line, or "" when there is none.
-std::string error_line(const RunResult& r) {
-    for (const auto& line : lines_of(r.err)) {
-        if (starts_with(line, "runner: error: ")) {
-            return line;
-        }
-    }
-    return "";
-}
 
 BOOST_AUTO_TEST_SUITE(workflow)
 
