@@ -23,10 +23,11 @@ bool word_char(unsigned char c) {
     return word_start(c) || std::isdigit(c) || c == '$';
 }
 
-std::vector<Token> tokens_of(std::string_view s) {
+// The tokens of `s`, the first `limit` of them.
+std::vector<Token> tokens_of(std::string_view s, std::size_t limit = std::string_view::npos) {
     std::vector<Token> out;
     std::size_t i = 0;
-    while (i < s.size()) {
+    while (i < s.size() && out.size() < limit) {
         const auto c = static_cast<unsigned char>(s[i]);
         if (std::isspace(c)) {
             ++i;
@@ -274,10 +275,9 @@ std::optional<PgConcurrentIndex> pg_concurrent_index(std::string_view statement)
 }
 
 bool pg_may_change_session(std::string_view statement) {
-    const auto tokens = tokens_of(statement);
-    if (tokens.empty()) {
-        return false;
-    }
+    // Runs before every statement of a migration: the first two words decide, and the whole
+    // statement is tokenized only when its text holds "set_config" at all.
+    auto tokens = tokens_of(statement, 2);
     const auto is = [&](std::size_t i, std::string_view word) {
         return i < tokens.size() && tokens[i].word && !tokens[i].quoted && tokens[i].text == word;
     };
@@ -289,6 +289,14 @@ bool pg_may_change_session(std::string_view statement) {
             return true;
         }
     }
+    constexpr std::string_view kSetConfig = "set_config";
+    const auto found = std::search(
+        statement.begin(), statement.end(), kSetConfig.begin(), kSetConfig.end(),
+        [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+    if (found == statement.end()) {
+        return false;
+    }
+    tokens = tokens_of(statement);
     for (std::size_t i = 0; i < tokens.size(); ++i) {
         if (is(i, "set_config")) {
             return true;
